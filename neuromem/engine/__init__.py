@@ -1,0 +1,1 @@
+"""The embedded numba engine (being written)."""
