@@ -1,0 +1,171 @@
+"""The compiled time loop of the embedded engine.
+
+:func:`run_chunk` advances the whole network from step ``n0`` to ``n1`` without
+returning to Python. Within one step (see :mod:`neuromem.engine.neurons` for the
+membrane schemes):
+
+1. current-source changes due at this step are applied;
+2. plastic synapses whose spikes arrive now are processed (depression from the
+   post-synaptic trace, pre trace update) and their weights join the ring buffer;
+3. every population advances (membrane, then synaptic decay + arrivals of this
+   step from the ring buffer slot, which is then cleared); sources draw spikes;
+4. threshold tests collect the spikes of this step;
+5. post-synaptic spikes potentiate their plastic inputs;
+6. spikes propagate: static synapses add their weight into the ring-buffer slot of
+   step n + delay, plastic synapses queue an arrival event for that step;
+7. spikes and sampled traces are recorded.
+
+It returns early (with the next step to run) when the spike-record buffer could
+overflow, so the caller can empty it and continue.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from .neurons import (KIND_ADEX, KIND_ARRAY, KIND_COND_EXP, KIND_CURR_DELTA, KIND_CURR_EXP,
+                      KIND_IZHIKEVICH, KIND_POISSON, threshold_adex, threshold_izhikevich,
+                      threshold_lif, update_adex, update_cond_exp, update_curr_delta,
+                      update_curr_exp, update_izhikevich)
+from .rng import uniform
+
+TAU_PLUS, TAU_MINUS, A_PLUS, A_MINUS, W_MIN, W_MAX, MULTIPLICATIVE = range(7)
+
+
+@njit(cache=True, error_model="numpy")
+def _arrive(n, slot, h, buf, queue, qcount, p_post, p_weight, p_receptor, p_rule, rules,
+            p_x, p_tx, p_y, p_ty):
+    for q in range(qcount[slot]):
+        k = queue[slot, q]
+        r = p_rule[k]
+        y = p_y[k] * math.exp(-(n - p_ty[k]) * h / rules[r, TAU_MINUS])
+        w = p_weight[k]
+        if rules[r, MULTIPLICATIVE] > 0.0:
+            w -= rules[r, A_MINUS] * (w - rules[r, W_MIN]) * y
+        else:
+            w -= rules[r, A_MINUS] * rules[r, W_MAX] * y
+        w = min(max(w, rules[r, W_MIN]), rules[r, W_MAX])
+        p_weight[k] = w
+        p_x[k] = p_x[k] * math.exp(-(n - p_tx[k]) * h / rules[r, TAU_PLUS]) + 1.0
+        p_tx[k] = n
+        buf[p_receptor[k], slot, p_post[k]] += w
+    qcount[slot] = 0
+
+
+@njit(cache=True, error_model="numpy")
+def _potentiate(n, h, cell, p_in_ptr, p_in_syn, p_weight, p_rule, rules, p_x, p_tx, p_y, p_ty):
+    for idx in range(p_in_ptr[cell], p_in_ptr[cell + 1]):
+        k = p_in_syn[idx]
+        r = p_rule[k]
+        x = p_x[k] * math.exp(-(n - p_tx[k]) * h / rules[r, TAU_PLUS])
+        w = p_weight[k]
+        if rules[r, MULTIPLICATIVE] > 0.0:
+            w += rules[r, A_PLUS] * (rules[r, W_MAX] - w) * x
+        else:
+            w += rules[r, A_PLUS] * rules[r, W_MAX] * x
+        p_weight[k] = min(max(w, rules[r, W_MIN]), rules[r, W_MAX])
+        p_y[k] = p_y[k] * math.exp(-(n - p_ty[k]) * h / rules[r, TAU_MINUS]) + 1.0
+        p_ty[k] = n
+
+
+@njit(cache=True, error_model="numpy")
+def _advance_populations(n, slot, h, pop_start, pop_end, pop_kind, pop_uniform, params, v, w, syn, refrac,
+                         buf, i_ext, arr_step, arr_cell, arr_pos, rng_state, spikes):
+    n_spikes = 0
+    for p in range(pop_start.size):
+        a = pop_start[p]
+        b = pop_end[p]
+        kind = pop_kind[p]
+        if kind == KIND_COND_EXP:
+            update_cond_exp(a, b, pop_uniform[p], slot, v, syn, refrac, params, buf, i_ext)
+            n_spikes = threshold_lif(a, b, v, refrac, params, 9, 10, 12, spikes, n_spikes)
+        elif kind == KIND_CURR_EXP:
+            update_curr_exp(a, b, pop_uniform[p], slot, v, syn, refrac, params, buf, i_ext)
+            n_spikes = threshold_lif(a, b, v, refrac, params, 7, 8, 10, spikes, n_spikes)
+        elif kind == KIND_CURR_DELTA:
+            update_curr_delta(a, b, pop_uniform[p], slot, v, refrac, params, buf, i_ext)
+            n_spikes = threshold_lif(a, b, v, refrac, params, 7, 8, 10, spikes, n_spikes)
+        elif kind == KIND_IZHIKEVICH:
+            update_izhikevich(a, b, slot, h, v, w, params, buf, i_ext)
+            n_spikes = threshold_izhikevich(a, b, v, w, params, spikes, n_spikes)
+        elif kind == KIND_ADEX:
+            update_adex(a, b, slot, h, v, w, syn, refrac, params, buf, i_ext)
+            n_spikes = threshold_adex(a, b, v, w, refrac, params, spikes, n_spikes)
+        elif kind == KIND_POISSON:
+            for i in range(a, b):
+                if params[1, i] <= n < params[2, i] and uniform(rng_state) < params[0, i]:
+                    spikes[n_spikes] = i
+                    n_spikes += 1
+    # spike arrays: every population's scheduled spikes of this step (table sorted by step)
+    while arr_pos[0] < arr_step.size and arr_step[arr_pos[0]] < n:
+        arr_pos[0] += 1
+    while arr_pos[0] < arr_step.size and arr_step[arr_pos[0]] == n:
+        spikes[n_spikes] = arr_cell[arr_pos[0]]
+        n_spikes += 1
+        arr_pos[0] += 1
+    return n_spikes
+
+
+@njit(cache=True, error_model="numpy")
+def run_chunk(n0, n1, h, pop_start, pop_end, pop_kind, pop_uniform, params, v, w, syn, refrac, buf, i_ext,
+              cur_step, cur_cell, cur_delta, cur_pos, arr_step, arr_cell, arr_pos, rng_state,
+              s_ptr, s_target, s_weight, s_delay,
+              p_ptr, p_post, p_weight, p_delay, p_receptor, p_rule, p_in_ptr, p_in_syn, rules,
+              p_x, p_tx, p_y, p_ty, queue, qcount,
+              record_spikes, spk_step, spk_cell, spk_count,
+              probe_code, probe_cell, samples, sample_every, spikes):
+    """Advance steps n0 … n1−1; return the first step not run (n1 unless the spike
+    record buffer needs emptying first)."""
+    n_slots = buf.shape[1]
+    n_cells = v.size
+    flat_buf = buf.reshape(-1)
+    for n in range(n0, n1):
+        if spk_count[0] + n_cells > spk_step.size:
+            return n
+        slot = n % n_slots
+        while cur_pos[0] < cur_step.size and cur_step[cur_pos[0]] <= n:
+            i_ext[cur_cell[cur_pos[0]]] += cur_delta[cur_pos[0]]
+            cur_pos[0] += 1
+        _arrive(n, slot, h, buf, queue, qcount, p_post, p_weight, p_receptor, p_rule, rules,
+                p_x, p_tx, p_y, p_ty)
+        n_spikes = _advance_populations(n, slot, h, pop_start, pop_end, pop_kind, pop_uniform,
+                                        params, v, w,
+                                        syn, refrac, buf, i_ext, arr_step, arr_cell, arr_pos,
+                                        rng_state, spikes)
+        for s in range(n_spikes):
+            cell = spikes[s]
+            if p_in_ptr[cell + 1] > p_in_ptr[cell]:
+                _potentiate(n, h, cell, p_in_ptr, p_in_syn, p_weight, p_rule, rules,
+                            p_x, p_tx, p_y, p_ty)
+            for k in range(s_ptr[cell], s_ptr[cell + 1]):
+                row = slot + s_delay[k]
+                row = row - n_slots if row >= n_slots else row
+                flat_buf[s_target[k] + row * n_cells] += s_weight[k]
+            for k in range(p_ptr[cell], p_ptr[cell + 1]):
+                target = slot + p_delay[k]
+                target = target - n_slots if target >= n_slots else target
+                queue[target, qcount[target]] = k
+                qcount[target] += 1
+            if record_spikes[cell]:
+                spk_step[spk_count[0]] = n
+                spk_cell[spk_count[0]] = cell
+                spk_count[0] += 1
+        if probe_code.size and (n + 1) % sample_every == 0:
+            row = (n + 1) // sample_every
+            for j in range(probe_code.size):
+                samples[row, j] = probe_value(probe_code[j], probe_cell[j], v, w, syn)
+    return n1
+
+
+@njit(cache=True, error_model="numpy")
+def probe_value(code, cell, v, w, syn):
+    """Value of recordable variable ``code`` (see ``PROBE_CODES``) of ``cell``."""
+    if code == 0:
+        return v[cell]
+    if code == 1:
+        return syn[0, cell]
+    if code == 2:
+        return syn[1, cell]
+    return w[cell]

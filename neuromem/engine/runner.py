@@ -1,0 +1,182 @@
+"""Drive the compiled loop in chunks and assemble :class:`~neuromem.results.Results`."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ..errors import ModelError
+from ..network import Network
+from ..random import streams
+from ..results import PopulationData, Results, Trace, WeightData
+from .build import EngineModel, build
+from .kernel import probe_value, run_chunk
+
+CHUNK_MS = 50.0
+PROGRESS_AFTER_S = 3.0
+
+
+class EngineBackend:
+    """The embedded numba engine as a back end (``network.run(..., backend="engine")``)."""
+
+    name = "engine"
+
+    def run(self, network: Network, duration: float, seed: int,
+            progress: bool | None = None) -> Results:
+        return simulate(network, duration, seed, progress)
+
+
+def simulate(network: Network, duration: float, seed: int = 0,
+             progress: bool | None = None) -> Results:
+    """Simulate ``network`` for ``duration`` ms with random seed ``seed``.
+
+    ``progress``: True always shows a progress bar, False never; None shows one when
+    the run is expected to take longer than a few seconds.
+    """
+    if not duration > 0:
+        raise ModelError(f"duration: must be > 0 ms, got {duration!r}")
+    t_build = time.perf_counter()
+    model = build(network, seed, duration)
+    n_steps = int(round(duration / model.dt))
+    state = _RunState(model, n_steps, seed)
+    build_s = time.perf_counter() - t_build
+
+    t_run = time.perf_counter()
+    _loop(model, state, n_steps, progress)
+    run_s = time.perf_counter() - t_run
+    return _results(network, model, state, n_steps, seed,
+                    {"build_s": build_s, "run_s": run_s})
+
+
+class _RunState:
+    """Mutable arrays of one run that are not part of the model description."""
+
+    def __init__(self, model: EngineModel, n_steps: int, seed: int) -> None:
+        n = model.n_cells
+        n_plastic = model.p_post.size
+        self.buf = np.zeros((2, model.n_slots, n))
+        self.i_ext = np.zeros(n)
+        self.cur_pos = np.zeros(1, dtype=np.int64)
+        self.arr_pos = np.zeros(1, dtype=np.int64)
+        self.rng_state = np.array([streams(seed).integer_seed("poisson")], dtype=np.uint64)
+        self.p_x = np.zeros(n_plastic)
+        self.p_y = np.zeros(n_plastic)
+        self.p_tx = np.zeros(n_plastic, dtype=np.int64)
+        self.p_ty = np.zeros(n_plastic, dtype=np.int64)
+        self.queue = np.zeros((model.n_slots, max(n_plastic, 1)), dtype=np.int64)
+        self.qcount = np.zeros(model.n_slots, dtype=np.int64)
+        capacity = max(64 * n, 1 << 16)
+        self.spk_step = np.zeros(capacity, dtype=np.int64)
+        self.spk_cell = np.zeros(capacity, dtype=np.int64)
+        self.spk_count = np.zeros(1, dtype=np.int64)
+        self.spike_chunks: list[tuple[np.ndarray, np.ndarray]] = []
+        self.samples = np.zeros((n_steps // model.sample_every + 1, model.probe_code.size))
+        for j in range(model.probe_code.size):
+            self.samples[0, j] = probe_value(model.probe_code[j], model.probe_cell[j],
+                                             model.v, model.w, model.syn)
+        self.scratch = np.zeros(n, dtype=np.int64)
+
+    def flush_spikes(self) -> None:
+        count = int(self.spk_count[0])
+        if count:
+            self.spike_chunks.append((self.spk_step[:count].copy(), self.spk_cell[:count].copy()))
+        self.spk_count[0] = 0
+
+
+def _loop(model: EngineModel, state: _RunState, n_steps: int, progress: bool | None) -> None:
+    chunk = max(1, int(round(CHUNK_MS / model.dt)))
+    bar = None
+    step = 0
+    try:
+        while step < n_steps:
+            target = min(step + chunk, n_steps)
+            started = time.perf_counter()
+            reached = _run(model, state, step, target)
+            state.flush_spikes()
+            if bar is None and _want_bar(progress, time.perf_counter() - started,
+                                         reached - step, n_steps - reached):
+                from tqdm.auto import tqdm
+
+                bar = tqdm(total=round(n_steps * model.dt, 3), unit="ms", desc="neuromem engine",
+                           initial=round(reached * model.dt, 3))
+            elif bar is not None:
+                bar.update(round((reached - step) * model.dt, 3))
+            step = reached
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _want_bar(progress: bool | None, chunk_s: float, chunk_steps: int, remaining: int) -> bool:
+    """Show a bar when asked, or when the remaining steps would take > PROGRESS_AFTER_S
+    at the speed of the chunk just run (the first chunk includes any JIT compile)."""
+    if progress is not None:
+        return progress and remaining > 0
+    return remaining > 0 and chunk_s / max(chunk_steps, 1) * remaining > PROGRESS_AFTER_S
+
+
+def _run(model: EngineModel, s: _RunState, n0: int, n1: int) -> int:
+    return run_chunk(
+        n0, n1, model.dt, model.pop_start, model.pop_end, model.pop_kind, model.pop_uniform,
+        model.params,
+        model.v, model.w, model.syn, model.refrac, s.buf, s.i_ext,
+        model.cur_step, model.cur_cell, model.cur_delta, s.cur_pos,
+        model.arr_step, model.arr_cell, s.arr_pos, s.rng_state,
+        model.s_ptr, model.s_target, model.s_weight, model.s_delay,
+        model.p_ptr, model.p_post, model.p_weight, model.p_delay, model.p_receptor,
+        model.p_rule, model.p_in_ptr, model.p_in_syn, model.rules,
+        s.p_x, s.p_tx, s.p_y, s.p_ty, s.queue, s.qcount,
+        model.record_spikes, s.spk_step, s.spk_cell, s.spk_count,
+        model.probe_code, model.probe_cell, s.samples, model.sample_every, s.scratch,
+    )
+
+
+def _results(network: Network, model: EngineModel, state: _RunState, n_steps: int, seed: int,
+             timings: dict[str, float]) -> Results:
+    h = model.dt
+    if state.spike_chunks:
+        steps = np.concatenate([c[0] for c in state.spike_chunks])
+        cells = np.concatenate([c[1] for c in state.spike_chunks])
+    else:
+        steps = cells = np.zeros(0, dtype=np.int64)
+    sample_times = np.arange(state.samples.shape[0]) * model.sample_every * h
+    populations = {}
+    for k, pop in enumerate(network.populations):
+        a, b = model.pop_start[k], model.pop_end[k]
+        mine = (cells >= a) & (cells < b)
+        times = (steps[mine] + 1) * h
+        ids = cells[mine] - a
+        order = np.lexsort((ids, times))
+        traces = {}
+        for var in pop.recording:
+            if var == "spikes":
+                continue
+            cols = [j for j, (label, v, _) in enumerate(model.probe_labels)
+                    if label == pop.label and v == var]
+            traces[var] = Trace(sample_times.copy(),
+                                np.array([model.probe_labels[j][2] for j in cols], dtype=np.int64),
+                                state.samples[:, cols].copy(),
+                                pop.cell_type.units.get(var, ""))
+        recorded = pop.recording.get("spikes")
+        populations[pop.label] = PopulationData(
+            pop.label, pop.size, pop.cell_type.name, times[order], ids[order], traces,
+            recorded_ids=recorded if recorded is not None else np.zeros(0, dtype=np.int64))
+    weights = {}
+    for k in model.plastic_projections:
+        proj = network.projections[k]
+        mine = model.p_projection == k
+        unit = "uS" if proj.post.cell_type.conductance_based else (
+            "nA" if "isyn_exc" in proj.post.cell_type.units else "mV")
+        weights[proj.label] = WeightData(model.p_pre_local[mine], model.p_post_local[mine],
+                                         model.p_weight[mine].copy(),
+                                         model.p_delay[mine] * h, unit)
+    provenance = {
+        "engine": "neuromem numba engine",
+        "n_cells": model.n_cells,
+        "n_static_synapses": int(model.s_weight.size),
+        "n_plastic_synapses": int(model.p_post.size),
+        "n_steps": n_steps,
+        **timings,
+    }
+    return Results(populations, dt=h, duration=n_steps * h, seed=seed, backend="engine",
+                   model=network.describe(), weights=weights, provenance=provenance)
