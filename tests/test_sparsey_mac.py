@@ -1,0 +1,137 @@
+"""Sparsey macrocolumn: the behavioural invariants of the reference (§4.5.1–3)."""
+import numpy as np
+import pytest
+
+from neuromem.errors import ModelError
+from neuromem.sparsey import SPARSEY_ALT_SIGMOID, MacParams, Macrocolumn
+
+FIXTURE = {"A": [0, 1, 2], "B": [6, 7, 8], "C": [11, 12, 13], "D": [3, 4, 14]}
+NOVEL = [5, 9, 10, 15]
+
+
+@pytest.mark.parametrize("form", ["reference", "published"])
+def test_fixture_four_codes_reinstated_and_familiarity(form):
+    mac = Macrocolumn(MacParams(Q=5, K=8, sigmoid=form), n_u=16, seed=42)
+    codes = {name: mac.learn(u) for name, u in FIXTURE.items()}
+    distinct = {tuple(c.winners) for c in codes.values()}
+    assert len(distinct) == 4
+    for name, u in FIXTURE.items():
+        recalled = mac.recognise(u)
+        np.testing.assert_array_equal(recalled.winners, codes[name].winners)
+        assert recalled.G == pytest.approx(1.0)
+    # the novel input shares no line with the stored ones: no support anywhere
+    assert mac.recognise(NOVEL).G == 0.0
+
+
+@pytest.mark.parametrize("form", ["reference", "published"])
+def test_zero_familiarity_gives_uniform_choice(form):
+    mac = Macrocolumn(MacParams(Q=6, K=8, sigmoid=form), n_u=20, seed=1)
+    code = mac.learn([0, 1, 2, 3])
+    assert code.G == 0.0
+    np.testing.assert_allclose(code.rho, 1.0 / 8)
+
+
+def test_unrelated_novel_codes_overlap_at_chance():
+    Q, K, n = 20, 8, 300
+    mac = Macrocolumn(MacParams(Q=Q, K=K), n_u=3 * n, seed=7)
+    codes = np.array([mac.learn([3 * i, 3 * i + 1, 3 * i + 2]).winners for i in range(n)])
+    same = (codes[:, None, :] == codes[None, :, :]).sum(axis=2)
+    mean_overlap = same[np.triu_indices(n, 1)].mean()
+    # 44,850 pairs of 20 Bernoulli(1/8) CMs: standard error of the mean < 0.02 even
+    # with the correlation between pairs sharing a code; 0.1 is 5 standard errors
+    assert mean_overlap == pytest.approx(Q / K, abs=0.1)
+
+
+def test_sisc_matches_closed_form_and_is_monotone():
+    """Code overlap with a stored base code vs input overlap, against the closed form
+    Q·μ(f)/(μ(f) + (K−1)·μ(0)) of a mac that stores only the base pattern."""
+    p = MacParams(Q=10, K=8)
+    n_active, trials = 20, 60
+    mac = Macrocolumn(p, n_u=200, seed=3)
+    base = np.arange(n_active)
+    base_code = mac.learn(base)
+    curve, expected = [], []
+    for kept in range(0, n_active + 1, 4):
+        u = np.concatenate([base[:kept], 100 + np.arange(n_active - kept)])
+        overlaps = [mac.sample(u).overlap(base_code) for _ in range(trials)]
+        curve.append(np.mean(overlaps))
+        f = kept / n_active
+        mu_base, mu_other = p.mu(f, f), p.mu(0.0, f)
+        expected.append(p.Q * mu_base / (mu_base + (p.K - 1) * mu_other))
+    # 600 CM draws per point: binomial standard error <= sqrt(0.25/600)·Q ≈ 0.2 → 0.7 is 3.5 SE
+    np.testing.assert_allclose(curve, expected, atol=0.7)
+    assert np.all(np.diff(expected) > 0)
+    assert np.all(np.diff(curve) > 0)
+
+
+def test_sparsey_alt_preset_reproduces_its_sigmoid():
+    p = MacParams(Q=2, K=4, **SPARSEY_ALT_SIGMOID)
+    V = np.linspace(0, 1, 11)
+    eta = p.expansivity(0.7)
+    alt = (eta - 1) / (1 + (0.1 * np.exp(-4 * (V - 1))) ** 8) + 1
+    np.testing.assert_allclose(p.mu(V, 0.7), alt, rtol=1e-12)
+    assert MacParams(K=8).expansivity(1.0) == pytest.approx(801.0)
+
+
+def test_kernel_probabilities_match_closed_form():
+    p = MacParams(Q=3, K=4, sigmoid_lambda=6.0, lambda_U=1.0)
+    mac = Macrocolumn(p, n_u=10, seed=0)
+    mac.learn([0, 1, 2, 3])
+    code = mac.sample([0, 1, 5, 6])  # half the stored lines: V = 0.5 on the stored cells
+    mu = p.mu(code.V, code.G)
+    np.testing.assert_allclose(code.rho, mu / mu.sum(axis=1, keepdims=True), rtol=1e-12)
+    assert code.G == pytest.approx(0.5)
+
+
+def test_sequence_chaining_disambiguates_shared_frame():
+    """Two sequences share their middle frame; the H input gives it two codes."""
+    mac = Macrocolumn(MacParams(Q=8, K=8), n_u=12, sequence=True, seed=5)
+    first = [[0, 1], [4, 5], [8, 9]]
+    second = [[2, 3], [4, 5], [10, 11]]
+    learned = []
+    for seq in (first, second):
+        mac.reset()
+        learned.append([mac.learn(f).winners for f in seq])
+    assert not np.array_equal(learned[0][1], learned[1][1])
+    for seq, codes in zip((first, second), learned):
+        mac.reset()
+        for frame, code in zip(seq, codes):
+            np.testing.assert_array_equal(mac.recognise(frame).winners, code)
+
+
+def test_freezing_stops_learning():
+    mac = Macrocolumn(MacParams(Q=4, K=4, freeze_fraction=0.05), n_u=20, seed=0)
+    mac.learn(range(10))  # sets 10·4 of 20·16 = 12.5 % of the weights: frozen afterwards
+    before = mac.weights.copy()
+    mac.learn(range(10, 20))
+    np.testing.assert_array_equal(mac.weights, before)
+
+
+def test_pi_gate_switches_mac_off():
+    mac = Macrocolumn(MacParams(Q=3, K=4, pi_min=2, pi_max=3), n_u=8, seed=0)
+    assert (mac.learn([0]).winners == -1).all()
+    assert (mac.learn([0, 1, 2, 3]).winners == -1).all()
+    assert (mac.learn([0, 1]).winners >= 0).all()
+    assert mac.weights.sum() == 2 * 3
+
+
+def test_same_seed_same_codes():
+    runs = []
+    for _ in range(2):
+        mac = Macrocolumn(MacParams(Q=6, K=6), n_u=30, seed=11)
+        runs.append([mac.learn(np.arange(i, i + 5)).winners for i in range(20)])
+    np.testing.assert_array_equal(runs[0], runs[1])
+
+
+@pytest.mark.parametrize("kwargs, field", [({"K": 0}, "K"), ({"sigmoid": "tanh"}, "sigmoid"),
+                                           ({"g_floor": 1.0}, "g_floor"), ({"pi_min": 5, "pi_max": 2}, "pi_min"),
+                                           ({"freeze_fraction": 0.0}, "freeze_fraction")])
+def test_bad_parameters_name_the_field(kwargs, field):
+    with pytest.raises(ModelError, match=field):
+        MacParams(**kwargs)
+
+
+def test_bad_input_is_refused():
+    mac = Macrocolumn(MacParams(), n_u=4)
+    with pytest.raises(ModelError, match="0..3"):
+        mac.learn([4])
