@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple, Sequence
 
 from . import __version__
+from .backends.export import add_export_arguments, run_export
 from .errors import NeuromemError
 from .hdf5 import read_file_attributes, read_results
 from .results import Results
@@ -230,4 +231,6 @@ COMMANDS: tuple[Command, ...] = (
     Command("run", "simulate a model file and save/plot its results", _run_arguments, _run),
     Command("plot", "draw the overview figure of a results file", _plot_arguments, _plot),
     Command("info", "print a summary and the provenance of a results file", _info_arguments, _info),
+    Command("export", "write a standalone PyNN script for NEST, Brian2 or SpiNNaker",
+            add_export_arguments, run_export),
 )

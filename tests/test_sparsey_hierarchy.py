@@ -89,3 +89,25 @@ def test_mnist_transform_and_noise():
     frames[:, 2, :] = True
     noisy = add_noise(frames, 0.5, np.random.default_rng(0))
     assert (noisy.sum(axis=(1, 2)) == 8).all() and (noisy[:, 2, :].sum(axis=1) == 4).all()
+
+
+def test_persistent_level_steps_every_p_frames_on_pooled_input():
+    h = Hierarchy((4, 4), [LevelSpec(MacParams(Q=3, K=4), grid=(1, 1), rf=(4, 4)),
+                           LevelSpec(MacParams(Q=2, K=4), grid=(1, 1), rf=(1, 1), h_radius=0, persistence=3)], seed=0)
+    frames = np.zeros((6, 4, 4), dtype=bool)
+    for t in range(6):
+        frames[t, t % 4, :] = True
+    h.reset()
+    union = np.zeros(h.grids[0].n_cells, dtype=bool)
+    top = []
+    for t, frame in enumerate(frames):
+        steps = h.present(frame, learn=True)
+        union |= h.grids[0].previous != 0
+        top.append(steps[1].winners[0].copy())
+        if t == 2:   # the first window closes: level 2 saw the union of three level-1 codes
+            assert steps[1].n_active_u[0] == union.sum()
+    assert (top[0] == -1).all() and (top[1] == -1).all()   # no code before the first full window
+    np.testing.assert_array_equal(top[2], top[3])           # the code persists between steps
+    np.testing.assert_array_equal(top[3], top[4])
+    with pytest.raises(ModelError, match="persistence"):
+        Hierarchy((4, 4), [LevelSpec(MacParams(), grid=(1, 1), rf=(4, 4), persistence=0)])

@@ -135,3 +135,15 @@ def test_bad_input_is_refused():
     mac = Macrocolumn(MacParams(), n_u=4)
     with pytest.raises(ModelError, match="0..3"):
         mac.learn([4])
+
+
+def test_tabulated_support_matches_closed_form_with_cutoffs():
+    """V = (u/n)^λ_U with the cutoffs applied, from the kernel's lookup table."""
+    p = MacParams(Q=3, K=4, lambda_U=10.0, cutoff_min=0.3, cutoff_max=0.8)
+    mac = Macrocolumn(p, n_u=20, seed=0)
+    mac.learn(range(10))
+    for kept in range(0, 11):
+        V = mac.recognise(list(range(kept)) + list(range(10, 20 - kept))).V
+        s = kept / 10
+        s = 0.0 if s < 0.3 else (1.0 if s >= 0.8 else s)
+        assert V.max() == pytest.approx(s ** 10.0, rel=1e-12)

@@ -5,8 +5,8 @@ order the populations were added. Per cell the engine keeps ``v``, ``w`` (AdEx w
 Izhikevich u), ``syn[2]`` (excitatory/inhibitory synaptic current or conductance),
 a refractory counter and a column of the parameter table.
 
-Synapses are stored pre-major (CSR over global pre ids): static synapses in one
-table, plastic (STDP) synapses in another with their own traces. Weights are stored
+Synapses are stored pre-major: static synapses in one table grouped by (pre cell,
+delay), plastic (STDP) synapses in a CSR table of their own with their traces. Weights are stored
 as magnitudes; the receptor (0 excitatory, 1 inhibitory) decides the sign.
 
 :func:`realise_connections` is also what the PyNN back ends use, so every back end
@@ -18,13 +18,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..cells import SpikeSourceArray
+from ..cells import IF_curr_delta, Izhikevich, SpikeSourceArray
 from ..connectors import FromListConnector
 from ..errors import ModelError
 from ..network import Network, Population, PopulationView, Projection
 from ..random import RandomDistribution, resolve, streams
 from ..synapses import STDPMechanism
 from .neurons import PROBE_CODES, parameter_rows
+
+
+VOLTAGE_JUMP_MODELS = (IF_curr_delta, Izhikevich)
 
 
 @dataclass
@@ -103,15 +106,16 @@ class EngineModel:
     n_slots: int
     # static synapses (CSR by global pre id)
     s_ptr: np.ndarray
-    s_target: np.ndarray
+    s_groups: np.ndarray
+    s_sink: np.ndarray
     s_weight: np.ndarray
-    s_delay: np.ndarray
     # plastic synapses
     p_ptr: np.ndarray
     p_post: np.ndarray
+    p_sink: np.ndarray
+    p_queue: np.ndarray
     p_weight: np.ndarray
     p_delay: np.ndarray
-    p_receptor: np.ndarray
     p_rule: np.ndarray
     p_in_ptr: np.ndarray
     p_in_syn: np.ndarray
@@ -211,7 +215,9 @@ def _synapse_tables(network: Network, connections: list[ConnectionList], offset:
         pre = conn.pre + offset[id(proj.pre.parent)]
         post = conn.post + offset[id(proj.post.parent)]
         magnitude = np.abs(conn.weight)
-        part = (pre, post, magnitude, delay, np.full(pre.size, receptor, dtype=np.int8))
+        queue = 0 if type(proj.post.cell_type) in VOLTAGE_JUMP_MODELS else 1
+        part = (pre, post, magnitude, delay, np.full(pre.size, receptor, dtype=np.int64),
+                np.full(pre.size, queue, dtype=np.int64))
         if isinstance(proj.synapse_type, STDPMechanism):
             td, wd = proj.synapse_type.timing_dependence, proj.synapse_type.weight_dependence
             rules.append([td.tau_plus, td.tau_minus, td.A_plus, td.A_minus, wd.w_min, wd.w_max,
@@ -222,22 +228,49 @@ def _synapse_tables(network: Network, connections: list[ConnectionList], offset:
         else:
             static_parts.append(part)
 
-    s_ptr, (s_post, s_weight, s_delay, s_receptor) = _csr(static_parts, n, 5)
-    p_ptr, (p_post, p_weight, p_delay, p_receptor, p_rule, p_proj, p_pre_l, p_post_l) = \
-        _csr(plastic_parts, n, 9)
+    static = _static_table(static_parts, n)
+    p_ptr, (p_post, p_weight, p_delay, p_receptor, p_queue, p_rule, p_proj, p_pre_l, p_post_l) = \
+        _csr(plastic_parts, n, 10)
     order = np.argsort(p_post, kind="stable")
     p_in_ptr = np.searchsorted(p_post[order], np.arange(n + 1)).astype(np.int64)
     return dict(
         n_slots=max_delay + 1,
-        s_ptr=s_ptr, s_weight=s_weight, s_delay=s_delay.astype(np.int32),
-        # flat index of (receptor, slot 0, post) in the ring buffer of shape (2, n_slots, n)
-        s_target=s_receptor.astype(np.int64) * (max_delay + 1) * n + s_post,
-        p_ptr=p_ptr, p_post=p_post.astype(np.int32), p_weight=p_weight,
-        p_delay=p_delay.astype(np.int32), p_receptor=p_receptor.astype(np.int8),
+        **static,
+        p_ptr=p_ptr, p_post=p_post.astype(np.int64), p_weight=p_weight,
+        p_sink=(p_receptor.astype(np.int64) * n + p_post).astype(np.int64),
+        p_queue=p_queue.astype(np.int64), p_delay=p_delay.astype(np.int64),
         p_rule=p_rule.astype(np.int32), p_in_ptr=p_in_ptr, p_in_syn=order.astype(np.int64),
         rules=np.array(rules, dtype=float).reshape(-1, 7),
         p_projection=p_proj.astype(np.int32), p_pre_local=p_pre_l.astype(np.int64),
         p_post_local=p_post_l.astype(np.int64), plastic_projections=plastic_projections,
+    )
+
+
+def _static_table(parts: list[tuple], n: int) -> dict:
+    """Static synapses grouped by (pre cell, delay, delivery queue).
+
+    ``s_groups[g] = (delay in steps, queue)``; the synapses of cell ``pre`` in group g
+    are ``s_ptr[pre·G + g]`` … ``s_ptr[pre·G + g + 1]``, with ``s_sink`` the flat index
+    ``receptor·n + post`` into the synaptic state and ``s_weight`` the magnitude. A
+    spike then appends each group as one contiguous copy to the event queue.
+    """
+    if parts:
+        pre, post, weight, delay, receptor, queue = (np.concatenate([p[j] for p in parts])
+                                                     for j in range(6))
+    else:
+        pre = post = delay = receptor = queue = np.zeros(0, dtype=np.int64)
+        weight = np.zeros(0)
+    pairs = np.stack([delay.astype(np.int64), queue.astype(np.int64)], axis=1)
+    groups, group = np.unique(pairs, axis=0, return_inverse=True)
+    if groups.shape[0] == 0:
+        groups = np.array([[1, 1]], dtype=np.int64)
+    key = pre.astype(np.int64) * groups.shape[0] + group.ravel()
+    order = np.argsort(key, kind="stable")
+    return dict(
+        s_ptr=np.searchsorted(key[order], np.arange(n * groups.shape[0] + 1)).astype(np.int64),
+        s_groups=np.ascontiguousarray(groups, dtype=np.int64),
+        s_sink=(receptor.astype(np.int64) * n + post)[order],
+        s_weight=weight[order].astype(np.float64),
     )
 
 

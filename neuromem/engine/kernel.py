@@ -1,19 +1,28 @@
 """The compiled time loop of the embedded engine.
 
 :func:`run_chunk` advances the whole network from step ``n0`` to ``n1`` without
-returning to Python. Within one step (see :mod:`neuromem.engine.neurons` for the
+returning to Python. Within one step n (see :mod:`neuromem.engine.neurons` for the
 membrane schemes):
 
 1. current-source changes due at this step are applied;
 2. plastic synapses whose spikes arrive now are processed (depression from the
-   post-synaptic trace, pre trace update) and their weights join the ring buffer;
-3. every population advances (membrane, then synaptic decay + arrivals of this
-   step from the ring buffer slot, which is then cleared); sources draw spikes;
-4. threshold tests collect the spikes of this step;
-5. post-synaptic spikes potentiate their plastic inputs;
-6. spikes propagate: static synapses add their weight into the ring-buffer slot of
-   step n + delay, plastic synapses queue an arrival event for that step;
-7. spikes and sampled traces are recorded.
+   post-synaptic trace, pre trace update) and their weights are queued for delivery;
+3. voltage-jump inputs arriving now are delivered (``IF_curr_delta``, ``Izhikevich``);
+4. every population advances (membrane, synaptic decay, threshold test); sources
+   draw their spikes;
+5. current and conductance inputs arriving now are delivered (after the decay);
+6. post-synaptic spikes potentiate their plastic inputs;
+7. spikes propagate: each (cell, delay) group of static synapses appends its
+   (target, weight) pairs to the event queue of step n + delay — a contiguous copy —
+   and plastic synapses queue an arrival for that step;
+8. spikes and sampled traces are recorded.
+
+Event queues: ``ev_sink[q, slot, :]`` / ``ev_weight[q, slot, :]`` hold the inputs due
+in the step with that ring slot; q = 0 for voltage-jump targets (delivered before
+the update), q = 1 for the others (after it). Delivering a step's events costs one
+scattered add per event and nothing per idle cell. If a queue is full, events spill
+into a dense per-slot array (always correct); the caller sees the spill count and
+enlarges the queues for the next chunk.
 
 It returns early (with the next step to run) when the spike-record buffer could
 overflow, so the caller can empty it and continue.
@@ -25,20 +34,50 @@ import math
 import numpy as np
 from numba import njit
 
-from .neurons import (KIND_ADEX, KIND_ARRAY, KIND_COND_EXP, KIND_CURR_DELTA, KIND_CURR_EXP,
+from .neurons import (KIND_ADEX, KIND_COND_EXP, KIND_CURR_DELTA, KIND_CURR_EXP,
                       KIND_IZHIKEVICH, KIND_POISSON, threshold_adex, threshold_izhikevich,
                       threshold_lif, update_adex, update_cond_exp, update_curr_delta,
                       update_curr_exp, update_izhikevich)
 from .rng import uniform
 
 TAU_PLUS, TAU_MINUS, A_PLUS, A_MINUS, W_MIN, W_MAX, MULTIPLICATIVE = range(7)
+BEFORE_UPDATE, AFTER_UPDATE = 0, 1
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _push(q, row, sink, weight, ev_sink, ev_weight, ev_count, spill, spilled):
+    c = ev_count[q, row]
+    if c < ev_sink.shape[2]:
+        ev_sink[q, row, c] = sink
+        ev_weight[q, row, c] = weight
+        ev_count[q, row] = c + 1
+    else:
+        spill[q, row, sink] += weight
+        spilled[q, row] += 1
+        spilled[2, 0] += 1  # running total, read by the caller to enlarge the queues
 
 
 @njit(cache=True, error_model="numpy")
-def _arrive(n, slot, h, buf, queue, qcount, p_post, p_weight, p_receptor, p_rule, rules,
-            p_x, p_tx, p_y, p_ty):
-    for q in range(qcount[slot]):
-        k = queue[slot, q]
+def _deliver(q, row, syn_flat, ev_sink, ev_weight, ev_count, spill, spilled):
+    """Add the inputs queued for this step to the synaptic state."""
+    sinks = ev_sink[q, row]
+    weights = ev_weight[q, row]
+    for j in range(ev_count[q, row]):
+        syn_flat[sinks[j]] += weights[j]
+    ev_count[q, row] = 0
+    if spilled[q, row] > 0:
+        dense = spill[q, row]
+        for i in range(dense.size):
+            syn_flat[i] += dense[i]
+            dense[i] = 0.0
+        spilled[q, row] = 0
+
+
+@njit(cache=True, error_model="numpy")
+def _arrive(n, slot, h, queue, qcount, p_sink, p_queue, p_weight, p_rule, rules,
+            p_x, p_tx, p_y, p_ty, ev_sink, ev_weight, ev_count, spill, spilled):
+    for j in range(qcount[slot]):
+        k = queue[slot, j]
         r = p_rule[k]
         y = p_y[k] * math.exp(-(n - p_ty[k]) * h / rules[r, TAU_MINUS])
         w = p_weight[k]
@@ -50,7 +89,7 @@ def _arrive(n, slot, h, buf, queue, qcount, p_post, p_weight, p_receptor, p_rule
         p_weight[k] = w
         p_x[k] = p_x[k] * math.exp(-(n - p_tx[k]) * h / rules[r, TAU_PLUS]) + 1.0
         p_tx[k] = n
-        buf[p_receptor[k], slot, p_post[k]] += w
+        _push(p_queue[k], slot, p_sink[k], w, ev_sink, ev_weight, ev_count, spill, spilled)
     qcount[slot] = 0
 
 
@@ -71,27 +110,27 @@ def _potentiate(n, h, cell, p_in_ptr, p_in_syn, p_weight, p_rule, rules, p_x, p_
 
 
 @njit(cache=True, error_model="numpy")
-def _advance_populations(n, slot, h, pop_start, pop_end, pop_kind, pop_uniform, params, v, w, syn, refrac,
-                         buf, i_ext, arr_step, arr_cell, arr_pos, rng_state, spikes):
+def _advance_populations(n, h, pop_start, pop_end, pop_kind, pop_uniform, params, v, w, syn,
+                         refrac, i_ext, arr_step, arr_cell, arr_pos, rng_state, spikes):
     n_spikes = 0
     for p in range(pop_start.size):
         a = pop_start[p]
         b = pop_end[p]
         kind = pop_kind[p]
         if kind == KIND_COND_EXP:
-            update_cond_exp(a, b, pop_uniform[p], slot, v, syn, refrac, params, buf, i_ext)
+            update_cond_exp(a, b, pop_uniform[p], v, syn, refrac, params, i_ext)
             n_spikes = threshold_lif(a, b, v, refrac, params, 9, 10, 12, spikes, n_spikes)
         elif kind == KIND_CURR_EXP:
-            update_curr_exp(a, b, pop_uniform[p], slot, v, syn, refrac, params, buf, i_ext)
+            update_curr_exp(a, b, pop_uniform[p], v, syn, refrac, params, i_ext)
             n_spikes = threshold_lif(a, b, v, refrac, params, 7, 8, 10, spikes, n_spikes)
         elif kind == KIND_CURR_DELTA:
-            update_curr_delta(a, b, pop_uniform[p], slot, v, refrac, params, buf, i_ext)
+            update_curr_delta(a, b, pop_uniform[p], v, syn, refrac, params, i_ext)
             n_spikes = threshold_lif(a, b, v, refrac, params, 7, 8, 10, spikes, n_spikes)
         elif kind == KIND_IZHIKEVICH:
-            update_izhikevich(a, b, slot, h, v, w, params, buf, i_ext)
+            update_izhikevich(a, b, h, v, w, syn, params, i_ext)
             n_spikes = threshold_izhikevich(a, b, v, w, params, spikes, n_spikes)
         elif kind == KIND_ADEX:
-            update_adex(a, b, slot, h, v, w, syn, refrac, params, buf, i_ext)
+            update_adex(a, b, h, v, w, syn, refrac, params, i_ext)
             n_spikes = threshold_adex(a, b, v, w, refrac, params, spikes, n_spikes)
         elif kind == KIND_POISSON:
             for i in range(a, b):
@@ -109,18 +148,43 @@ def _advance_populations(n, slot, h, pop_start, pop_end, pop_kind, pop_uniform, 
 
 
 @njit(cache=True, error_model="numpy")
-def run_chunk(n0, n1, h, pop_start, pop_end, pop_kind, pop_uniform, params, v, w, syn, refrac, buf, i_ext,
-              cur_step, cur_cell, cur_delta, cur_pos, arr_step, arr_cell, arr_pos, rng_state,
-              s_ptr, s_target, s_weight, s_delay,
-              p_ptr, p_post, p_weight, p_delay, p_receptor, p_rule, p_in_ptr, p_in_syn, rules,
+def _propagate_static(cell, slot, n_slots, s_ptr, s_groups, s_sink, s_weight,
+                      ev_sink, ev_weight, ev_count, spill, spilled):
+    """Queue the inputs of a spike of ``cell``: one (cell, delay, queue) group at a time."""
+    n_groups = s_groups.shape[0]
+    first = cell * n_groups
+    for g in range(n_groups):
+        a = s_ptr[first + g]
+        b = s_ptr[first + g + 1]
+        if a == b:
+            continue
+        row = slot + s_groups[g, 0]
+        row = row - n_slots if row >= n_slots else row
+        q = s_groups[g, 1]
+        c = ev_count[q, row]
+        if c + (b - a) <= ev_sink.shape[2]:
+            ev_sink[q, row, c:c + b - a] = s_sink[a:b]
+            ev_weight[q, row, c:c + b - a] = s_weight[a:b]
+            ev_count[q, row] = c + b - a
+        else:
+            for k in range(a, b):
+                _push(q, row, s_sink[k], s_weight[k], ev_sink, ev_weight, ev_count, spill, spilled)
+
+
+@njit(cache=True, error_model="numpy")
+def run_chunk(n0, n1, h, pop_start, pop_end, pop_kind, pop_uniform, params, v, w, syn, refrac,
+              i_ext, cur_step, cur_cell, cur_delta, cur_pos, arr_step, arr_cell, arr_pos, rng_state,
+              s_ptr, s_groups, s_sink, s_weight,
+              p_ptr, p_sink, p_queue, p_weight, p_delay, p_rule, p_in_ptr, p_in_syn, rules,
               p_x, p_tx, p_y, p_ty, queue, qcount,
+              ev_sink, ev_weight, ev_count, spill, spilled,
               record_spikes, spk_step, spk_cell, spk_count,
               probe_code, probe_cell, samples, sample_every, spikes):
     """Advance steps n0 … n1−1; return the first step not run (n1 unless the spike
     record buffer needs emptying first)."""
-    n_slots = buf.shape[1]
+    n_slots = ev_count.shape[1]
     n_cells = v.size
-    flat_buf = buf.reshape(-1)
+    syn_flat = syn.reshape(-1)
     for n in range(n0, n1):
         if spk_count[0] + n_cells > spk_step.size:
             return n
@@ -128,21 +192,20 @@ def run_chunk(n0, n1, h, pop_start, pop_end, pop_kind, pop_uniform, params, v, w
         while cur_pos[0] < cur_step.size and cur_step[cur_pos[0]] <= n:
             i_ext[cur_cell[cur_pos[0]]] += cur_delta[cur_pos[0]]
             cur_pos[0] += 1
-        _arrive(n, slot, h, buf, queue, qcount, p_post, p_weight, p_receptor, p_rule, rules,
-                p_x, p_tx, p_y, p_ty)
-        n_spikes = _advance_populations(n, slot, h, pop_start, pop_end, pop_kind, pop_uniform,
-                                        params, v, w,
-                                        syn, refrac, buf, i_ext, arr_step, arr_cell, arr_pos,
+        _arrive(n, slot, h, queue, qcount, p_sink, p_queue, p_weight, p_rule, rules,
+                p_x, p_tx, p_y, p_ty, ev_sink, ev_weight, ev_count, spill, spilled)
+        _deliver(BEFORE_UPDATE, slot, syn_flat, ev_sink, ev_weight, ev_count, spill, spilled)
+        n_spikes = _advance_populations(n, h, pop_start, pop_end, pop_kind, pop_uniform, params,
+                                        v, w, syn, refrac, i_ext, arr_step, arr_cell, arr_pos,
                                         rng_state, spikes)
+        _deliver(AFTER_UPDATE, slot, syn_flat, ev_sink, ev_weight, ev_count, spill, spilled)
         for s in range(n_spikes):
             cell = spikes[s]
             if p_in_ptr[cell + 1] > p_in_ptr[cell]:
                 _potentiate(n, h, cell, p_in_ptr, p_in_syn, p_weight, p_rule, rules,
                             p_x, p_tx, p_y, p_ty)
-            for k in range(s_ptr[cell], s_ptr[cell + 1]):
-                row = slot + s_delay[k]
-                row = row - n_slots if row >= n_slots else row
-                flat_buf[s_target[k] + row * n_cells] += s_weight[k]
+            _propagate_static(cell, slot, n_slots, s_ptr, s_groups, s_sink, s_weight,
+                              ev_sink, ev_weight, ev_count, spill, spilled)
             for k in range(p_ptr[cell], p_ptr[cell + 1]):
                 target = slot + p_delay[k]
                 target = target - n_slots if target >= n_slots else target

@@ -9,10 +9,11 @@ Order inside one step ``n`` (the order of NEST's ``iaf_psc_exp``/``iaf_cond_exp`
 updates, so spike times agree with NEST on the same input):
 
 1. membrane update over [t_n, t_n + h] with the synaptic state at t_n
-   (skipped while refractory: V stays at v_reset);
-2. synaptic state decays over the step, then spikes arriving in step n are added
-   (a spike emitted in step m with delay d steps arrives in step m + d, so the
-   synaptic jump happens at time t_spike + delay);
+   (skipped while refractory: V stays at v_reset); voltage-jump inputs arriving in
+   step n are part of this update (ignored while refractory);
+2. synaptic state decays over the step, then current/conductance inputs arriving in
+   step n are added (a spike emitted in step m with delay d steps arrives in step
+   m + d, so the synaptic jump happens at time t_spike + delay);
 3. threshold test; a spike is time-stamped t_n + h.
 
 Schemes per model (state in brackets):
@@ -153,11 +154,9 @@ def exp_neg(x: float) -> float:
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _curr_exp_cell(v, ie, ii, r, iext, arrive_e, arrive_i, p22, p11e, p11i, p20, p21e, p21i,
-                   el, i0):
+def _curr_exp_cell(v, ie, ii, r, iext, p22, p11e, p11i, p20, p21e, p21i, el, i0):
     vnew = el + p22 * (v - el) + p20 * (i0 + iext) + p21e * ie - p21i * ii
-    return ((vnew if r == 0 else v), (r - 1 if r > 0 else 0),
-            ie * p11e + arrive_e, ii * p11i + arrive_i)
+    return (vnew if r == 0 else v), (r - 1 if r > 0 else 0), ie * p11e, ii * p11i
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -167,103 +166,81 @@ def _curr_delta_cell(v, r, jump, iext, p22, p20, el, i0):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _cond_exp_cell(v, ge, gi, r, iext, arrive_e, arrive_i, fe, fi, de, di, gl, el, ee, ei, hc, i0):
+def _cond_exp_cell(v, ge, gi, r, iext, fe, fi, de, di, gl, el, ee, ei, hc, i0):
     ge_mean = ge * fe
     gi_mean = gi * fi
     gt = gl + ge_mean + gi_mean
     vinf = (gl * el + ge_mean * ee + gi_mean * ei + i0 + iext) / gt
     vnew = vinf + (v - vinf) * exp_neg(hc * gt)
-    return ((vnew if r == 0 else v), (r - 1 if r > 0 else 0),
-            ge * de + arrive_e, gi * di + arrive_i)
+    return (vnew if r == 0 else v), (r - 1 if r > 0 else 0), ge * de, gi * di
 
 
 # The update loops run over views of the population's block and index them from 0:
 # numba then knows every index is non-negative (no wrap-around test), and LLVM
-# vectorises the loops over cells.
+# vectorises the loops over cells. Synaptic input arriving in a step is added by the
+# kernel after these updates (current and conductance kinds) or, for the voltage-jump
+# kinds, before them into ``syn``, which their update consumes as the jump.
 
 @njit(cache=True, error_model="numpy")
-def update_curr_exp(a, b, uniform, slot, v, syn, refrac, params, buf, i_ext):
+def update_curr_exp(a, b, uniform, v, syn, refrac, params, i_ext):
     vv, rr, ie, ii, ext = v[a:b], refrac[a:b], syn[0, a:b], syn[1, a:b], i_ext[a:b]
-    be, bi = buf[0, slot, a:b], buf[1, slot, a:b]
     if uniform:
         p22, p11e, p11i, p20 = params[0, a], params[1, a], params[2, a], params[3, a]
         p21e, p21i, el, i0 = params[4, a], params[5, a], params[6, a], params[9, a]
         for i in range(b - a):
             vv[i], rr[i], ie[i], ii[i] = _curr_exp_cell(
-                vv[i], ie[i], ii[i], rr[i], ext[i], be[i], bi[i],
-                p22, p11e, p11i, p20, p21e, p21i, el, i0)
+                vv[i], ie[i], ii[i], rr[i], ext[i], p22, p11e, p11i, p20, p21e, p21i, el, i0)
     else:
         p = params[:, a:b]
         for i in range(b - a):
             vv[i], rr[i], ie[i], ii[i] = _curr_exp_cell(
-                vv[i], ie[i], ii[i], rr[i], ext[i], be[i], bi[i], p[0, i], p[1, i], p[2, i],
-                p[3, i], p[4, i], p[5, i], p[6, i], p[9, i])
-    _clear_slot(a, b, slot, buf)
+                vv[i], ie[i], ii[i], rr[i], ext[i], p[0, i], p[1, i], p[2, i], p[3, i],
+                p[4, i], p[5, i], p[6, i], p[9, i])
 
 
 @njit(cache=True, error_model="numpy")
-def update_curr_delta(a, b, uniform, slot, v, refrac, params, buf, i_ext):
-    vv, rr, ext = v[a:b], refrac[a:b], i_ext[a:b]
-    be, bi = buf[0, slot, a:b], buf[1, slot, a:b]
+def update_curr_delta(a, b, uniform, v, syn, refrac, params, i_ext):
+    vv, rr, ext, je, ji = v[a:b], refrac[a:b], i_ext[a:b], syn[0, a:b], syn[1, a:b]
     if uniform:
         p22, p20, el, i0 = params[0, a], params[3, a], params[6, a], params[9, a]
         for i in range(b - a):
-            vv[i], rr[i] = _curr_delta_cell(vv[i], rr[i], be[i] - bi[i], ext[i], p22, p20, el, i0)
+            vv[i], rr[i] = _curr_delta_cell(vv[i], rr[i], je[i] - ji[i], ext[i], p22, p20, el, i0)
     else:
         p = params[:, a:b]
         for i in range(b - a):
-            vv[i], rr[i] = _curr_delta_cell(vv[i], rr[i], be[i] - bi[i], ext[i],
+            vv[i], rr[i] = _curr_delta_cell(vv[i], rr[i], je[i] - ji[i], ext[i],
                                             p[0, i], p[3, i], p[6, i], p[9, i])
-    _clear_slot(a, b, slot, buf)
+    je[:] = 0.0
+    ji[:] = 0.0
 
 
 @njit(cache=True, error_model="numpy")
-def update_cond_exp(a, b, uniform, slot, v, syn, refrac, params, buf, i_ext):
+def update_cond_exp(a, b, uniform, v, syn, refrac, params, i_ext):
     vv, rr, ge, gi, ext = v[a:b], refrac[a:b], syn[0, a:b], syn[1, a:b], i_ext[a:b]
-    be, bi = buf[0, slot, a:b], buf[1, slot, a:b]
     if uniform:
         fe, fi, de, di, gl = params[0, a], params[1, a], params[2, a], params[3, a], params[4, a]
         el, ee, ei, hc, i0 = params[5, a], params[6, a], params[7, a], params[8, a], params[11, a]
         for i in range(b - a):
             vv[i], rr[i], ge[i], gi[i] = _cond_exp_cell(
-                vv[i], ge[i], gi[i], rr[i], ext[i], be[i], bi[i],
-                fe, fi, de, di, gl, el, ee, ei, hc, i0)
+                vv[i], ge[i], gi[i], rr[i], ext[i], fe, fi, de, di, gl, el, ee, ei, hc, i0)
     else:
         p = params[:, a:b]
         for i in range(b - a):
             vv[i], rr[i], ge[i], gi[i] = _cond_exp_cell(
-                vv[i], ge[i], gi[i], rr[i], ext[i], be[i], bi[i], p[0, i], p[1, i], p[2, i],
-                p[3, i], p[4, i], p[5, i], p[6, i], p[7, i], p[8, i], p[11, i])
-    _clear_slot(a, b, slot, buf)
+                vv[i], ge[i], gi[i], rr[i], ext[i], p[0, i], p[1, i], p[2, i], p[3, i],
+                p[4, i], p[5, i], p[6, i], p[7, i], p[8, i], p[11, i])
 
 
 @njit(cache=True, error_model="numpy")
-def _take_arrivals(a, b, slot, syn, buf):
-    """Add the inputs arriving in this step to the synaptic state and clear the slot."""
-    se, si, be, bi = syn[0, a:b], syn[1, a:b], buf[0, slot, a:b], buf[1, slot, a:b]
-    for i in range(b - a):
-        se[i] += be[i]
-        si[i] += bi[i]
-        be[i] = 0.0
-        bi[i] = 0.0
-
-
-@njit(cache=True, error_model="numpy")
-def _clear_slot(a, b, slot, buf):
-    buf[0, slot, a:b] = 0.0
-    buf[1, slot, a:b] = 0.0
-
-
-@njit(cache=True, error_model="numpy")
-def update_izhikevich(a, b, slot, h, v, u, params, buf, i_ext):
+def update_izhikevich(a, b, h, v, u, syn, params, i_ext):
     for i in range(a, b):
         v0 = v[i]
         u0 = u[i]
         current = params[4, i] + 1000.0 * i_ext[i]
-        v[i] = (v0 + h * (0.04 * v0 * v0 + 5.0 * v0 + 140.0 - u0 + current)
-                + buf[0, slot, i] - buf[1, slot, i])
+        v[i] = v0 + h * (0.04 * v0 * v0 + 5.0 * v0 + 140.0 - u0 + current) + syn[0, i] - syn[1, i]
         u[i] = u0 + h * params[0, i] * (params[1, i] * v0 - u0)
-    _clear_slot(a, b, slot, buf)
+        syn[0, i] = 0.0
+        syn[1, i] = 0.0
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -279,7 +256,7 @@ def _adex_rhs(vv, ww, ge, gi, current, params, i):
 
 
 @njit(cache=True, error_model="numpy")
-def update_adex(a, b, slot, h, v, w, syn, refrac, params, buf, i_ext):
+def update_adex(a, b, h, v, w, syn, refrac, params, i_ext):
     for i in range(a, b):
         ge = syn[0, i] * params[12, i]
         gi = syn[1, i] * params[13, i]
@@ -300,7 +277,6 @@ def update_adex(a, b, slot, h, v, w, syn, refrac, params, buf, i_ext):
             w[i] = w0 + h / 6.0 * (k1w + 2.0 * k2w + 2.0 * k3w + k4w)
         syn[0, i] *= params[14, i]
         syn[1, i] *= params[15, i]
-    _take_arrivals(a, b, slot, syn, buf)
 
 
 @njit(cache=True, error_model="numpy")

@@ -13,6 +13,7 @@ from .build import EngineModel, build
 from .kernel import probe_value, run_chunk
 
 CHUNK_MS = 50.0
+QUEUE_START = 1 << 14  # events per step and delivery queue before the first enlargement
 PROGRESS_AFTER_S = 3.0
 
 
@@ -54,8 +55,11 @@ class _RunState:
     def __init__(self, model: EngineModel, n_steps: int, seed: int) -> None:
         n = model.n_cells
         n_plastic = model.p_post.size
-        self.buf = np.zeros((2, model.n_slots, n))
         self.i_ext = np.zeros(n)
+        self.ev_count = np.zeros((2, model.n_slots), dtype=np.int64)
+        self.spill = np.zeros((2, model.n_slots, 2 * n))
+        self.spilled = np.zeros((3, model.n_slots), dtype=np.int64)
+        self._allocate_queues(QUEUE_START)
         self.cur_pos = np.zeros(1, dtype=np.int64)
         self.arr_pos = np.zeros(1, dtype=np.int64)
         self.rng_state = np.array([streams(seed).integer_seed("poisson")], dtype=np.uint64)
@@ -76,6 +80,20 @@ class _RunState:
                                              model.v, model.w, model.syn)
         self.scratch = np.zeros(n, dtype=np.int64)
 
+    def _allocate_queues(self, capacity: int) -> None:
+        self.ev_sink = np.zeros((2, self.ev_count.shape[1], capacity), dtype=np.int64)
+        self.ev_weight = np.zeros((2, self.ev_count.shape[1], capacity))
+
+    def grow_queues_if_spilled(self) -> None:
+        """Between chunks: if events spilled into the dense fallback, enlarge the queues."""
+        if self.spilled[2, 0] == 0:
+            return
+        old_sink, old_weight = self.ev_sink, self.ev_weight
+        self._allocate_queues(2 * old_sink.shape[2])
+        self.ev_sink[:, :, :old_sink.shape[2]] = old_sink
+        self.ev_weight[:, :, :old_weight.shape[2]] = old_weight
+        self.spilled[2, 0] = 0
+
     def flush_spikes(self) -> None:
         count = int(self.spk_count[0])
         if count:
@@ -93,6 +111,7 @@ def _loop(model: EngineModel, state: _RunState, n_steps: int, progress: bool | N
             started = time.perf_counter()
             reached = _run(model, state, step, target)
             state.flush_spikes()
+            state.grow_queues_if_spilled()
             if bar is None and _want_bar(progress, time.perf_counter() - started,
                                          reached - step, n_steps - reached):
                 from tqdm.auto import tqdm
@@ -118,14 +137,14 @@ def _want_bar(progress: bool | None, chunk_s: float, chunk_steps: int, remaining
 def _run(model: EngineModel, s: _RunState, n0: int, n1: int) -> int:
     return run_chunk(
         n0, n1, model.dt, model.pop_start, model.pop_end, model.pop_kind, model.pop_uniform,
-        model.params,
-        model.v, model.w, model.syn, model.refrac, s.buf, s.i_ext,
+        model.params, model.v, model.w, model.syn, model.refrac, s.i_ext,
         model.cur_step, model.cur_cell, model.cur_delta, s.cur_pos,
         model.arr_step, model.arr_cell, s.arr_pos, s.rng_state,
-        model.s_ptr, model.s_target, model.s_weight, model.s_delay,
-        model.p_ptr, model.p_post, model.p_weight, model.p_delay, model.p_receptor,
+        model.s_ptr, model.s_groups, model.s_sink, model.s_weight,
+        model.p_ptr, model.p_sink, model.p_queue, model.p_weight, model.p_delay,
         model.p_rule, model.p_in_ptr, model.p_in_syn, model.rules,
         s.p_x, s.p_tx, s.p_y, s.p_ty, s.queue, s.qcount,
+        s.ev_sink, s.ev_weight, s.ev_count, s.spill, s.spilled,
         model.record_spikes, s.spk_step, s.spk_cell, s.spk_count,
         model.probe_code, model.probe_cell, s.samples, model.sample_every, s.scratch,
     )

@@ -33,14 +33,16 @@ from .params import MacParams
 class LevelSpec:
     """One level: mac ``params``, mac ``grid`` (rows, cols), receptive field ``rf``
     (rows, cols) in units of the level below (pixels for level 0, macs above),
-    ``h_radius`` (macs; ``None``: no H input) and ``top_down`` (D input from the level
-    above)."""
+    ``h_radius`` (macs; ``None``: no H input), ``top_down`` (D input from the level
+    above) and ``persistence`` (frames each code persists; the level's temporal
+    receptive field)."""
 
     params: MacParams
     grid: tuple[int, int]
     rf: tuple[int, int]
     h_radius: int | None = None
     top_down: bool = False
+    persistence: int = 1
 
 
 @dataclass
@@ -90,6 +92,9 @@ class Hierarchy:
             if min(spec.grid) < 1 or min(spec.rf) < 1:
                 raise ModelError(f"Hierarchy.levels[{ell}]: grid and rf need positive sizes, "
                                  f"got grid={spec.grid}, rf={spec.rf}")
+            if spec.persistence < 1:
+                raise ModelError(f"Hierarchy.levels[{ell}].persistence: expected >= 1 frame, "
+                                 f"got {spec.persistence}")
             units = receptive_fields(below, spec.grid, spec.rf)
             unit_fields.append((units, [_expand(u, unit_size) for u in units],
                                 below[0] * below[1] * unit_size))
@@ -106,6 +111,9 @@ class Hierarchy:
                             for m in range(len(u_fields))]
                 n_d = len(above_units) * self.specs[ell + 1].params.n_cells
             self.grids.append(MacGrid(spec.params, u_fields, n_u, h_fields, d_fields, n_d, seed=seed * 1009 + ell))
+        self._pooled = [np.zeros(n_u, dtype=np.uint8) for _, _, n_u in unit_fields]
+        self._last: list[GridStep | None] = [None] * len(self.grids)
+        self._frame = 0
 
     @staticmethod
     def _h_fields(spec: LevelSpec) -> list[np.ndarray]:
@@ -118,9 +126,13 @@ class Hierarchy:
         return fields
 
     def reset(self) -> None:
-        """Start a new episode: clear H and D inputs of every level."""
+        """Start a new episode: clear H and D inputs and the persistence windows of every level."""
         for grid in self.grids:
             grid.reset()
+        for pooled in self._pooled:
+            pooled[:] = 0
+        self._last = [None] * len(self.grids)
+        self._frame = 0
 
     def freeze(self, level: int) -> None:
         """End the critical period of ``level``: none of its bundles learns any more."""
@@ -131,7 +143,9 @@ class Hierarchy:
         """Run every level once on a binary ``frame`` (input_shape).
 
         ``learn`` (one flag, or one per level): sample and store codes (True) or
-        retrieve max-V codes (False).
+        retrieve max-V codes (False). A level with persistence P steps on every P-th
+        frame of the episode; on the other frames its entry is its persisting last step
+        (all winners −1 and G = 0 before its first step).
         """
         frame = np.asarray(frame)
         if frame.shape != self.input_shape:
@@ -141,11 +155,23 @@ class Hierarchy:
             raise ModelError(f"Hierarchy.present: learn has {len(flags)} flags for {len(self.grids)} levels")
         above_previous = [g.previous.copy() for g in self.grids]
         steps, x = [], frame.ravel()
-        for ell, grid in enumerate(self.grids):
-            d = above_previous[ell + 1] if "D" in grid.bundles else None
-            steps.append(grid.step(x, d, learn=bool(flags[ell])))
+        self._frame += 1
+        for ell, (grid, spec) in enumerate(zip(self.grids, self.specs)):
+            self._pooled[ell] |= x != 0
+            if self._frame % spec.persistence == 0:
+                d = above_previous[ell + 1] if "D" in grid.bundles else None
+                self._last[ell] = grid.step(self._pooled[ell], d, learn=bool(flags[ell]))
+                self._pooled[ell][:] = 0
+            steps.append(self._last[ell] if self._last[ell] is not None else self._idle(grid))
             x = grid.previous
         return steps
+
+    @staticmethod
+    def _idle(grid: MacGrid) -> GridStep:
+        """The step of a level that has not computed a code yet in this episode."""
+        M, p = grid.n_macs, grid.params
+        return GridStep(np.full((M, p.Q), -1, dtype=np.int32), np.zeros(M), np.zeros((M, p.Q, p.K)),
+                        np.zeros((M, p.Q, p.K)), np.zeros(M, dtype=np.int32))
 
     def top_code(self) -> np.ndarray:
         """Binary vector of the top level's current code (M·Q·K, uint8; a copy)."""

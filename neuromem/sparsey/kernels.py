@@ -58,6 +58,7 @@ def select_codes(u: np.ndarray, n_active: np.ndarray, lambdas: np.ndarray, n_gat
     winners −1.
     """
     X, M, N = u.shape
+    table = np.empty((X, n_active.max() + 1))
     for m in range(M):
         if n_gate[m] < pi_min or n_gate[m] > pi_max:
             G[m] = 0.0
@@ -67,16 +68,23 @@ def select_codes(u: np.ndarray, n_active: np.ndarray, lambdas: np.ndarray, n_gat
             for q in range(Q):
                 winners[m, q] = -1
             continue
+        # X(i)^λ_X depends on the cell only through its integer sum u, so it is looked
+        # up in a table of the n_active + 1 possible values: every cell then costs the
+        # same, whatever the stored weights (fixed time, independent of the data)
+        for x in range(X):
+            n = n_active[x, m]
+            for c in range(n + 1):
+                s = c / n if n > 0 else 1.0
+                if s < cutoff_min:
+                    s = 0.0
+                elif s >= cutoff_max:
+                    s = 1.0
+                table[x, c] = s ** lambdas[x]
         for i in range(N):
             v = 1.0
             for x in range(X):
                 if n_active[x, m] > 0:
-                    s = u[x, m, i] / n_active[x, m]
-                    if s < cutoff_min:
-                        s = 0.0
-                    elif s >= cutoff_max:
-                        s = 1.0
-                    v *= s ** lambdas[x]
+                    v *= table[x, u[x, m, i]]
             V[m, i] = v
         g = 0.0
         for q in range(Q):
@@ -107,14 +115,16 @@ def select_codes(u: np.ndarray, n_active: np.ndarray, lambdas: np.ndarray, n_gat
             for k in range(K):
                 rho[m, q * K + k] /= total
             if mode == MODE_SAMPLE:
+                # full-length scans (no early exit): the cost does not depend on ρ
                 target = uniforms[m, q]
                 acc = 0.0
                 pick = K - 1
+                found = False
                 for k in range(K):
                     acc += rho[m, q * K + k]
-                    if target < acc:
+                    if target < acc and not found:
                         pick = k
-                        break
+                        found = True
                 winners[m, q] = pick
             else:
                 best = -1.0
@@ -131,7 +141,6 @@ def select_codes(u: np.ndarray, n_active: np.ndarray, lambdas: np.ndarray, n_gat
                     if V[m, q * K + k] == best:
                         if nth == 0:
                             winners[m, q] = k
-                            break
                         nth -= 1
 
 

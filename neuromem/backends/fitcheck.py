@@ -1,0 +1,228 @@
+"""Hardware profiles and the fit check: can a target run this network?
+
+A *profile* (``hardware/<name>.yaml``) says what a target supports: cell types, STDP
+weight dependences, recordable variables, allowed time steps (ms), neurons per core
+and board size (SpiNNaker). :func:`check_fit` compares a network with a profile and
+lists **every** problem at once (unsupported cell or plasticity types, delays that
+are not whole multiples of the time step, too many cores for the board), plus
+warnings (16-bit weights that round to zero, slowed-down SpiNNaker runs) and a
+resource estimate (cores, chips).
+
+Example
+-------
+>>> import neuromem as nm
+>>> net = nm.Network(dt=1.0)
+>>> _ = net.add(nm.Population(300, nm.IF_curr_exp(), label="exc"))
+>>> report = check_fit(net, load_profile("spinn3"), seed=1)
+>>> report.ok, report.estimate["min_cores"]
+(True, 2)
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from ..errors import ModelError, UnsupportedFeatureError
+from ..network import Network
+from ..synapses import STDPMechanism
+
+HARDWARE_DIR = Path(__file__).resolve().parents[2] / "hardware"
+DEFAULT_PROFILES = {"nest": "nest", "brian2": "brian2", "spinnaker": "spinn5"}
+_REQUIRED = ("name", "target", "cells", "weight_dependences", "recordable")
+
+
+@dataclass
+class Profile:
+    """A target's capabilities, read from a ``hardware/*.yaml`` file (units: ms, bytes)."""
+
+    name: str
+    target: str
+    data: dict[str, Any]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A field of the profile file (``None``/``default`` when absent)."""
+        return self.data.get(key, default)
+
+    def neurons_per_core(self, cell_type: str) -> int:
+        """Neurons of ``cell_type`` that one core holds (SpiNNaker profiles only)."""
+        table = self.data["neurons_per_core"]
+        return int(table.get(cell_type, table["default"]))
+
+
+def load_profile(name_or_path: str | PathLike[str]) -> Profile:
+    """Load a profile by name (``"spinn5"`` → ``hardware/spinn5.yaml``) or by path."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = HARDWARE_DIR / f"{name_or_path}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in HARDWARE_DIR.glob("*.yaml"))
+        raise ModelError(f"hardware profile {str(name_or_path)!r} not found; known profiles: {known}")
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict):
+        raise ModelError(f"{path}: expected a mapping at the top level")
+    missing = [k for k in _REQUIRED if k not in data]
+    if missing:
+        raise ModelError(f"{path}: missing field(s) {missing}")
+    if data["target"] not in DEFAULT_PROFILES:
+        raise ModelError(f"{path}: target {data['target']!r} is not one of {sorted(DEFAULT_PROFILES)}")
+    return Profile(str(data["name"]), str(data["target"]), data)
+
+
+def default_profile(target: str) -> Profile:
+    """The profile used for ``target`` when none is named (``spinnaker`` → ``spinn5``)."""
+    if target not in DEFAULT_PROFILES:
+        raise ModelError(f"target {target!r}: choose one of {sorted(DEFAULT_PROFILES)}")
+    return load_profile(DEFAULT_PROFILES[target])
+
+
+@dataclass
+class FitReport:
+    """Outcome of :func:`check_fit`: problems (refusals), warnings, resource estimate."""
+
+    profile: str
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    estimate: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when the target can run the network."""
+        return not self.problems
+
+    def raise_if_problems(self) -> None:
+        """Raise :class:`UnsupportedFeatureError` listing every problem."""
+        if self.problems:
+            lines = "\n".join(f"  - {p}" for p in self.problems)
+            raise UnsupportedFeatureError(
+                f"the network does not fit target profile {self.profile!r} "
+                f"({len(self.problems)} problem(s)):\n{lines}")
+
+    def text(self) -> str:
+        """Human-readable report (problems, warnings, estimate)."""
+        lines = [f"fit check against profile {self.profile!r}: "
+                 f"{'OK' if self.ok else 'REFUSED'}"]
+        lines += [f"  problem: {p}" for p in self.problems]
+        lines += [f"  warning: {w}" for w in self.warnings]
+        if self.estimate:
+            lines.append("  estimate: " + ", ".join(f"{k} {v}" for k, v in self.estimate.items()))
+        return "\n".join(lines)
+
+
+def check_fit(network: Network, profile: Profile, seed: int = 0,
+              connections: list | None = None) -> FitReport:
+    """Check ``network`` against ``profile``; ``connections`` are the realised lists
+    (:func:`neuromem.engine.build.realise_connections`), drawn with ``seed`` if omitted."""
+    from ..engine.build import realise_connections
+
+    if connections is None:
+        connections = realise_connections(network, seed)
+    report = FitReport(profile.name)
+    _check_timestep(network, profile, report)
+    _check_cells(network, profile, report)
+    _check_projections(network, connections, profile, report)
+    if profile.target == "spinnaker":
+        _estimate_spinnaker(network, profile, report)
+        _check_weight_precision(network, connections, profile, report)
+    return report
+
+
+def _check_timestep(network: Network, profile: Profile, report: FitReport) -> None:
+    allowed = profile.get("allowed_timesteps")
+    if allowed is None:
+        return
+    if not any(math.isclose(network.dt, float(a)) for a in allowed):
+        report.problems.append(f"dt = {network.dt} ms is not a time step {profile.name} supports "
+                               f"(allowed: {allowed} ms)")
+    elif network.dt < float(profile.get("timestep", network.dt)):
+        factor = float(profile.get("timestep")) / network.dt
+        report.warnings.append(f"dt = {network.dt} ms is below the board's real-time tick of "
+                               f"{profile.get('timestep')} ms: the board runs {factor:g}x slower "
+                               "than real time (time_scale_factor)")
+
+
+def _check_cells(network: Network, profile: Profile, report: FitReport) -> None:
+    cells, recordable = profile.get("cells"), profile.get("recordable")
+    for pop in network.populations:
+        name = pop.cell_type.name
+        if name not in cells:
+            report.problems.append(f"population {pop.label!r}: cell type {name} is not supported on "
+                                   f"{profile.name} (supported: {', '.join(cells)})")
+        refused = profile.get("not_recordable", {}).get(name, [])
+        bad = sorted(set(pop.recording) - (set(recordable) - set(refused)))
+        if bad:
+            report.problems.append(f"population {pop.label!r}: cannot record {bad} on {profile.name} "
+                                   f"(recordable: {recordable})")
+
+
+def _check_projections(network: Network, connections: list, profile: Profile,
+                       report: FitReport) -> None:
+    h = network.dt
+    for proj, conn in zip(network.projections, connections):
+        syn = proj.synapse_type
+        if isinstance(syn, STDPMechanism):
+            wd = type(syn.weight_dependence).__name__
+            if wd not in profile.get("weight_dependences"):
+                report.problems.append(f"projection {proj.label!r}: STDP weight dependence {wd} is not "
+                                       f"supported on {profile.name}")
+        if conn.delay.size:
+            steps = conn.delay / h
+            bad = (np.abs(steps - np.round(steps)) > 1e-9 * np.maximum(1.0, steps)) | (steps < 1 - 1e-9)
+            if bad.any():
+                report.problems.append(
+                    f"projection {proj.label!r}: {int(bad.sum())} delay(s) (e.g. "
+                    f"{float(conn.delay[bad][0]):g} ms) are not whole multiples (>= 1) of the "
+                    f"time step {h} ms")
+
+
+def _estimate_spinnaker(network: Network, profile: Profile, report: FitReport) -> None:
+    board = profile.get("board")
+    per_pop = {}
+    for pop in network.populations:
+        per_pop[pop.label] = math.ceil(pop.size / profile.neurons_per_core(pop.cell_type.name))
+    cores = sum(per_pop.values())
+    app_per_chip = int(board["application_cores_per_chip"])
+    available = int(board["chips"]) * app_per_chip
+    # a lower bound: sPyNNaker may give synapse processing cores of their own
+    report.estimate.update(min_cores=cores, min_chips=math.ceil(cores / app_per_chip),
+                           cores_available=available)
+    if cores > available:
+        biggest = ", ".join(f"{k}: {v}" for k, v in sorted(per_pop.items(), key=lambda kv: -kv[1])[:3])
+        report.problems.append(f"needs {cores} application cores (largest: {biggest}) but "
+                               f"{profile.name} has {available} ({board['chips']} chips x "
+                               f"{app_per_chip})")
+
+
+def _check_weight_precision(network: Network, connections: list, profile: Profile,
+                            report: FitReport) -> None:
+    """Warn where 16-bit fixed point rounds weights to zero.
+
+    sPyNNaker scales the weights arriving at one population and receptor by a power
+    of two fitted to the largest of them, leaving ``weight_bits`` bits; the step is
+    at least 2**ceil(log2(max |w|)) / 2**bits, so nonzero weights below half of that
+    step become zero (a lower bound: sPyNNaker may pick a coarser step).
+    """
+    bits = int(profile.get("weight_bits", 16))
+    groups: dict[tuple[str, str], float] = {}
+    for proj, conn in zip(network.projections, connections):
+        key = (proj.post.parent.label, proj.receptor_type)
+        if conn.weight.size:
+            groups[key] = max(groups.get(key, 0.0), float(np.abs(conn.weight).max()))
+    for proj, conn in zip(network.projections, connections):
+        w = np.abs(conn.weight)
+        top = groups.get((proj.post.parent.label, proj.receptor_type), 0.0)
+        if top <= 0 or not w.size:
+            continue
+        step = 2.0 ** math.ceil(math.log2(top)) / 2.0 ** bits
+        zero = (w > 0) & (w < step / 2)
+        if zero.any():
+            report.warnings.append(
+                f"projection {proj.label!r}: {int(zero.sum())} of {w.size} weights are below "
+                f"{step / 2:.3g} (half the {bits}-bit step for {proj.receptor_type} input to "
+                f"{proj.post.parent.label!r}) and round to zero on SpiNNaker")
