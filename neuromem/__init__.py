@@ -13,21 +13,23 @@ from .cells import (EIF_cond_exp_isfa_ista, IF_cond_exp, IF_curr_delta, IF_curr_
 from .connectors import (AllToAllConnector, FixedNumberPostConnector, FixedNumberPreConnector,
                          FixedProbabilityConnector, FromListConnector, OneToOneConnector)
 from .errors import ModelError, NeuromemError
+from .intrinsic import AdaptiveThreshold
 from .network import Network, Population, PopulationView, Projection
 from .random import RandomDistribution
 from .results import Results
 from .sources import DCSource, StepCurrentSource
-from .synapses import (AdditiveWeightDependence, MultiplicativeWeightDependence, SpikePairRule,
-                       STDPMechanism, StaticSynapse)
+from .synapses import (AdditiveWeightDependence, MultiplicativeWeightDependence,
+                       PrePostIncrementRule, SpikePairRule, STDPMechanism, StaticSynapse,
+                       TsodyksMarkramSynapse)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "AdditiveWeightDependence", "AllToAllConnector", "DCSource", "EIF_cond_exp_isfa_ista",
+    "AdaptiveThreshold", "AdditiveWeightDependence", "AllToAllConnector", "DCSource", "EIF_cond_exp_isfa_ista",
     "FixedNumberPostConnector", "FixedNumberPreConnector", "FixedProbabilityConnector",
     "FromListConnector", "IF_cond_exp", "IF_curr_delta", "IF_curr_exp", "Izhikevich", "ModelError",
     "MultiplicativeWeightDependence", "Network", "NeuromemError", "OneToOneConnector", "Population",
-    "PopulationView", "Projection", "RandomDistribution", "Results", "STDPMechanism",
+    "PopulationView", "PrePostIncrementRule", "Projection", "RandomDistribution", "Results", "STDPMechanism",
     "SpikePairRule", "SpikeSourceArray", "SpikeSourcePoisson", "StaticSynapse", "StepCurrentSource",
-    "__version__",
+    "TsodyksMarkramSynapse", "__version__",
 ]

@@ -25,6 +25,7 @@ import numpy as np
 from .cells import CellType
 from .connectors import Connector
 from .errors import ModelError
+from .intrinsic import AdaptiveThreshold
 from .random import RandomDistribution
 from .sources import CurrentSource
 from .synapses import StaticSynapse
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from .results import Results
 
 RECEPTOR_TYPES = ("excitatory", "inhibitory")
+ADAPTIVE_THRESHOLD_MODELS = ("IF_curr_exp", "IF_cond_exp", "IF_curr_delta")
+SCHEMES = ("exact", "spinnaker")
 
 
 class Population:
@@ -49,18 +52,28 @@ class Population:
     initial_values : dict, optional
         Initial state, e.g. ``{"v": RandomDistribution("uniform", low=-60, high=-50)}``
         (mV for ``v``). Defaults to the cell type's ``default_initial_values``.
+    adaptive_threshold : AdaptiveThreshold, optional
+        Diehl & Cook's homeostatic threshold (LIF cell types); adds the state ``theta`` (mV).
     """
 
     def __init__(self, size: int, cell_type: CellType, label: str | None = None,
-                 initial_values: dict[str, Any] | None = None) -> None:
+                 initial_values: dict[str, Any] | None = None,
+                 adaptive_threshold: AdaptiveThreshold | None = None) -> None:
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size <= 0:
             raise ModelError(f"Population.size: expected a positive integer, got {size!r}")
         if not isinstance(cell_type, CellType):
             raise ModelError(f"Population.cell_type: expected a cell type instance such as "
                              f"IF_cond_exp(), got {cell_type!r}")
         cell_type.check_size(int(size))
+        if adaptive_threshold is not None:
+            if cell_type.name not in ADAPTIVE_THRESHOLD_MODELS:
+                raise ModelError(f"Population.adaptive_threshold: not available for {cell_type.name}; "
+                                 f"use one of {list(ADAPTIVE_THRESHOLD_MODELS)}")
+            if not isinstance(adaptive_threshold, AdaptiveThreshold):
+                raise ModelError("Population.adaptive_threshold: expected an AdaptiveThreshold")
         self.size = int(size)
         self.cell_type = cell_type
+        self.adaptive_threshold = adaptive_threshold
         self.label = label
         self.initial_values: dict[str, Any] = {}
         self.recording: dict[str, np.ndarray] = {}
@@ -90,8 +103,20 @@ class Population:
         """Set initial state (e.g. ``v=-65.0`` mV); scalars, arrays or RandomDistribution."""
         self._initialize(self.indices, values)
 
+    @property
+    def state_variables(self) -> dict[str, float]:
+        """State variables with their default initial values (mV, nA, µS …)."""
+        extra = {"theta": 0.0} if self.adaptive_threshold is not None else {}
+        return {**self.cell_type.default_initial_values, **extra}
+
+    @property
+    def recordable(self) -> tuple[str, ...]:
+        """Variables that ``record`` accepts for this population."""
+        extra = ("theta",) if self.adaptive_threshold is not None else ()
+        return tuple(self.cell_type.recordable) + extra
+
     def _initialize(self, cells: np.ndarray, values: dict[str, Any]) -> None:
-        valid = self.cell_type.default_initial_values
+        valid = self.state_variables
         for name, value in values.items():
             if name not in valid:
                 raise ModelError(f"{self._name()}.initial_values: {name!r} is not a state variable of "
@@ -114,7 +139,7 @@ class Population:
     def _record(self, cells: np.ndarray, variables: str | Iterable[str],
                 sampling_interval: float | None) -> None:
         names = [variables] if isinstance(variables, str) else list(variables)
-        allowed = self.cell_type.recordable
+        allowed = self.recordable
         for name in names:
             if name not in allowed:
                 raise ModelError(f"{self._name()}.record: {name!r} cannot be recorded from "
@@ -144,6 +169,8 @@ class Population:
         """Plain-data description of the population (for provenance)."""
         return {
             "label": self.label, "size": self.size, "cell": self.cell_type.describe(),
+            "adaptive_threshold": (self.adaptive_threshold.describe()
+                                   if self.adaptive_threshold is not None else None),
             "record": {k: v.tolist() for k, v in self.recording.items()},
             "sampling_interval": self.sampling_interval,
             "initial_values": {k: [(c.tolist(), _describe_value(v)) for c, v in items]
@@ -226,7 +253,8 @@ class Projection:
         self.connector = connector
         self.synapse_type = synapse_type if synapse_type is not None else StaticSynapse()
         self.receptor_type = receptor_type
-        self.label = label or f"{pre.parent.label}->{post.parent.label}"
+        self.label = label
+        self._auto_label = label is None
 
     def same_cells(self) -> np.ndarray | None:
         """For each pre index, the post index of the same cell (or −1); None if disjoint."""
@@ -259,16 +287,24 @@ class Network:
         Integration time step in ms (default 0.1).
     label : str
         A name stored in results provenance.
+    scheme : str
+        ``"exact"`` (default): each model's documented scheme (NEST's for the LIF models).
+        ``"spinnaker"``: ``IF_curr_exp`` integrated as sPyNNaker does on its 1 ms tick
+        (see :mod:`neuromem.engine.neurons`); use it to reproduce SpiNNaker runs.
     """
 
-    def __init__(self, dt: float = 0.1, label: str = "network") -> None:
+    def __init__(self, dt: float = 0.1, label: str = "network", scheme: str = "exact") -> None:
         if not float(dt) > 0:
             raise ModelError(f"Network.dt: must be > 0 ms, got {dt!r}")
+        if scheme not in SCHEMES:
+            raise ModelError(f"Network.scheme: {scheme!r} is not valid; use one of {list(SCHEMES)}")
         self.dt = float(dt)
+        self.scheme = scheme
         self.label = label
         self.populations: list[Population] = []
         self.projections: list[Projection] = []
         self.source_description: dict[str, Any] | None = None
+        self.hooks: list[Any] = []
 
     def add(self, item: Population | Projection) -> Any:
         """Add a population or projection; returns it. Population labels must be unique."""
@@ -283,10 +319,32 @@ class Network:
                 if not any(side is p for p in self.populations):
                     raise ModelError(f"Network.add: projection {item.label!r} refers to population "
                                      f"{side.label!r}, which is not in this network; add it first")
+            taken = {p.label for p in self.projections}
+            if item._auto_label:
+                base = f"{item.pre.parent.label}->{item.post.parent.label}"
+                item.label = base
+                suffix = 2
+                while item.label in taken:
+                    item.label = f"{base}#{suffix}"
+                    suffix += 1
+            elif item.label in taken:
+                raise ModelError(f"Network.add: a projection labelled {item.label!r} already exists; "
+                                 "projection labels must be unique")
             self.projections.append(item)
         else:
             raise ModelError(f"Network.add: expected a Population or Projection, got {item!r}")
         return item
+
+    def add_hook(self, hook: Any) -> Any:
+        """Attach an engine hook (:class:`neuromem.engine.hooks.EngineHook`): a component that
+        the embedded engine advances on its own clock beside the network, e.g. astrocytes or
+        synaptic scaling. Returns the hook. PyNN back ends refuse networks with hooks."""
+        from .engine.hooks import EngineHook
+
+        if not isinstance(hook, EngineHook):
+            raise ModelError(f"Network.add_hook: expected an EngineHook, got {hook!r}")
+        self.hooks.append(hook)
+        return hook
 
     def population(self, label: str) -> Population:
         """The population with this label."""
@@ -310,10 +368,11 @@ class Network:
     def describe(self) -> dict[str, Any]:
         """Plain-data description of the whole network (stored as provenance)."""
         return {
-            "label": self.label, "dt": self.dt,
+            "label": self.label, "dt": self.dt, "scheme": self.scheme,
             "populations": [p.describe() for p in self.populations],
             "projections": [p.describe() for p in self.projections],
             "source": self.source_description,
+            "hooks": [h.describe() for h in self.hooks],
         }
 
 

@@ -91,6 +91,23 @@ class SpikePairRule:
         return {"type": "SpikePairRule", **vars(self)}
 
 
+class PrePostIncrementRule:
+    """Timing-free homeostatic rule: every presynaptic spike arriving at the synapse adds
+    ``increment_pre`` and every postsynaptic spike adds ``increment_post`` to the weight
+    (units of the weight; give a negative value to decrease), clipped to
+    [w_min, w_max] of an :class:`AdditiveWeightDependence`.
+
+    With ``increment_pre = +c`` and ``increment_post = −c`` the weight is stationary when
+    the post rate equals the pre rate (Brian2's ``spike_based_homeostasis`` example).
+    """
+
+    def __init__(self, increment_pre: float = 0.0, increment_post: float = 0.0) -> None:
+        self.increment_pre, self.increment_post = float(increment_pre), float(increment_post)
+
+    def describe(self) -> dict[str, Any]:
+        return {"type": "PrePostIncrementRule", **vars(self)}
+
+
 class _WeightDependence:
     multiplicative = False
 
@@ -114,17 +131,33 @@ class MultiplicativeWeightDependence(_WeightDependence):
 
 
 class STDPMechanism(StaticSynapse):
-    """A plastic synapse: pair-based STDP on top of a static weight and delay."""
+    """A plastic synapse: pair-based STDP on top of a static weight and delay.
 
-    def __init__(self, timing_dependence: SpikePairRule | None = None,
+    ``dendritic_delay_fraction`` (PyNN's name) says where the delay d lies. 0 (default,
+    as pyNN.brian2): the delay is axonal — the pre spike reaches the synapse d after it
+    is emitted and pairs with post spikes there, Δt = t_post − (t_pre + d). 1 (as NEST
+    and SpiNNaker): the delay is dendritic — the post spike reaches the synapse d after
+    it is emitted, Δt = (t_post + d) − t_pre, and a pair with Δt = 0 depresses
+    (SpiNNaker's order).
+    """
+
+    def __init__(self, timing_dependence: SpikePairRule | PrePostIncrementRule | None = None,
                  weight_dependence: _WeightDependence | None = None,
-                 weight: WeightSpec = 0.0, delay: WeightSpec | None = None) -> None:
+                 weight: WeightSpec = 0.0, delay: WeightSpec | None = None,
+                 dendritic_delay_fraction: float = 0.0) -> None:
         super().__init__(weight, delay)
+        if float(dendritic_delay_fraction) not in (0.0, 1.0):
+            raise ModelError(f"STDPMechanism.dendritic_delay_fraction: {dendritic_delay_fraction!r} "
+                             "is not supported; use 0 (axonal delay) or 1 (dendritic delay)")
+        self.dendritic_delay_fraction = float(dendritic_delay_fraction)
         if timing_dependence is None or weight_dependence is None:
             raise ModelError("STDPMechanism: give both timing_dependence and weight_dependence")
-        if not isinstance(timing_dependence, SpikePairRule):
-            raise ModelError(f"STDPMechanism.timing_dependence: expected SpikePairRule, "
-                             f"got {type(timing_dependence).__name__}")
+        if not isinstance(timing_dependence, TIMING_DEPENDENCES):
+            raise ModelError(f"STDPMechanism.timing_dependence: expected SpikePairRule or "
+                             f"PrePostIncrementRule, got {type(timing_dependence).__name__}")
+        if isinstance(timing_dependence, PrePostIncrementRule) and weight_dependence.multiplicative:
+            raise ModelError("STDPMechanism: PrePostIncrementRule adds fixed increments; use "
+                             "AdditiveWeightDependence (for the bounds) with it")
         if not isinstance(weight_dependence, _WeightDependence):
             raise ModelError("STDPMechanism.weight_dependence: expected AdditiveWeightDependence "
                              f"or MultiplicativeWeightDependence, got {type(weight_dependence).__name__}")
@@ -135,7 +168,39 @@ class STDPMechanism(StaticSynapse):
         out = super().describe()
         out["timing_dependence"] = self.timing_dependence.describe()
         out["weight_dependence"] = self.weight_dependence.describe()
+        out["dendritic_delay_fraction"] = self.dendritic_delay_fraction
         return out
 
 
+class TsodyksMarkramSynapse(StaticSynapse):
+    """Short-term depression and facilitation (Tsodyks & Markram; NEST ``tsodyks2_synapse``).
+
+    ``U`` (utilisation increment, dimensionless), ``tau_rec`` and ``tau_facil`` (ms).
+    At a presynaptic spike after an interval Δ (ms) since the previous one::
+
+        x ← 1 + (x − u·x − 1)·exp(−Δ/tau_rec)        (available resources; x = 1 at first)
+        u ← U + u·(1 − U)·exp(−Δ/tau_facil)          (u = U when tau_facil = 0; u = 0 at first)
+        transmitted weight = weight · u · x
+
+    The engine keeps u, x per synapse, accumulates the released fraction u·x (readable
+    by engine hooks, e.g. astrocytes sensing spill-over) and lets hooks change U.
+    """
+
+    def __init__(self, U: float = 0.5, tau_rec: float = 100.0, tau_facil: float = 0.0,
+                 weight: WeightSpec = 0.0, delay: WeightSpec | None = None) -> None:
+        super().__init__(weight, delay)
+        if not 0.0 < float(U) <= 1.0:
+            raise ModelError(f"TsodyksMarkramSynapse.U: must be in (0, 1], got {U!r}")
+        for name, value in (("tau_rec", tau_rec), ("tau_facil", tau_facil)):
+            if float(value) < 0:
+                raise ModelError(f"TsodyksMarkramSynapse.{name}: must be >= 0 ms, got {value!r}")
+        self.U, self.tau_rec, self.tau_facil = float(U), float(tau_rec), float(tau_facil)
+
+    def describe(self) -> dict[str, Any]:
+        out = super().describe()
+        out.update(U=self.U, tau_rec=self.tau_rec, tau_facil=self.tau_facil)
+        return out
+
+
+TIMING_DEPENDENCES = (SpikePairRule, PrePostIncrementRule)
 WEIGHT_DEPENDENCES = {c.__name__: c for c in (AdditiveWeightDependence, MultiplicativeWeightDependence)}

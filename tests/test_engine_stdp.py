@@ -76,3 +76,36 @@ def test_weights_are_clipped_to_bounds():
     net.add(nm.Projection(pre, post, nm.OneToOneConnector(), big, label="plastic"))
     assert net.run(20.0, seed=1).weights["plastic"].weight[0] == 1.0   # potentiated, clipped
     assert net.run(60.0, seed=1).weights["plastic"].weight[0] == 0.0   # then depressed, clipped
+
+
+def final_weight_dendritic(delta_t):
+    """Dendritic delay: the post spike (emitted at P) reaches the synapse at P + d; the pair
+    is Δt = P + d − T with T the pre emission time, and Δt = 0 depresses."""
+    post_time = PRE_TIME + delta_t - PLASTIC_DELAY
+    net = nm.Network(dt=DT)
+    pre = net.add(nm.Population(1, nm.SpikeSourceArray([PRE_TIME]), label="pre"))
+    teacher = net.add(nm.Population(1, nm.SpikeSourceArray([round(post_time - DT, 10)]),
+                                    label="teacher"))
+    post = net.add(nm.Population(1, nm.IF_curr_delta(tau_refrac=2.0), label="post",
+                                 initial_values={"v": -65.0}))
+    net.add(nm.Projection(teacher, post, nm.OneToOneConnector(),
+                          nm.StaticSynapse(weight=30.0, delay=DT)))
+    stdp = nm.STDPMechanism(
+        nm.SpikePairRule(tau_plus=TAU_PLUS, tau_minus=TAU_MINUS, A_plus=A_PLUS, A_minus=A_MINUS),
+        nm.AdditiveWeightDependence(w_min=W_MIN, w_max=W_MAX), weight=W0, delay=PLASTIC_DELAY,
+        dendritic_delay_fraction=1.0)
+    net.add(nm.Projection(pre, post, nm.OneToOneConnector(), stdp, label="plastic"))
+    post.record("spikes")
+    res = net.run(150.0, seed=3)
+    assert res["post"].spike_times.tolist() == pytest.approx([post_time])
+    return res.weights["plastic"].weight[0]
+
+
+@pytest.mark.parametrize("delta_t", [-30, -5, -1, 0, 1, 5, 30])
+def test_dendritic_delay_pairing(delta_t):
+    w = final_weight_dendritic(float(delta_t))
+    if delta_t > 0:
+        expected = W0 + A_PLUS * W_MAX * np.exp(-delta_t / TAU_PLUS)
+    else:
+        expected = W0 - A_MINUS * W_MAX * np.exp(delta_t / TAU_MINUS)
+    assert w == pytest.approx(expected, rel=1e-12)

@@ -18,16 +18,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..cells import IF_curr_delta, Izhikevich, SpikeSourceArray
+from ..cells import SpikeSourceArray
 from ..connectors import FromListConnector
 from ..errors import ModelError
 from ..network import Network, Population, PopulationView, Projection
 from ..random import RandomDistribution, resolve, streams
-from ..synapses import STDPMechanism
-from .neurons import PROBE_CODES, parameter_rows
-
-
-VOLTAGE_JUMP_MODELS = (IF_curr_delta, Izhikevich)
+from .neurons import N_PARAM_ROWS, PROBE_CODES, ROW_THETA_DECAY, ROW_THETA_PLUS, parameter_rows
+from .tables import ProjectionIndex, synapse_tables
 
 
 @dataclass
@@ -103,15 +100,16 @@ class EngineModel:
     w: np.ndarray
     syn: np.ndarray
     refrac: np.ndarray
+    theta: np.ndarray
+    pop_adaptive: np.ndarray
     n_slots: int
-    # static synapses (CSR by global pre id)
+    # static synapses, grouped by (pre, delay, queue) — see tables.py
     s_ptr: np.ndarray
     s_groups: np.ndarray
     s_sink: np.ndarray
     s_weight: np.ndarray
-    # plastic synapses
+    # plastic (STDP) synapses, CSR by pre, plus a post-major index
     p_ptr: np.ndarray
-    p_post: np.ndarray
     p_sink: np.ndarray
     p_queue: np.ndarray
     p_weight: np.ndarray
@@ -120,10 +118,16 @@ class EngineModel:
     p_in_ptr: np.ndarray
     p_in_syn: np.ndarray
     rules: np.ndarray
-    p_projection: np.ndarray
-    p_pre_local: np.ndarray
-    p_post_local: np.ndarray
-    plastic_projections: list[int]
+    # Tsodyks–Markram synapses, CSR by pre
+    t_ptr: np.ndarray
+    t_sink: np.ndarray
+    t_queue: np.ndarray
+    t_weight: np.ndarray
+    t_delay: np.ndarray
+    t_U: np.ndarray
+    t_tau_rec: np.ndarray
+    t_tau_facil: np.ndarray
+    projection_index: dict[str, ProjectionIndex]
     # inputs
     cur_step: np.ndarray
     cur_cell: np.ndarray
@@ -149,18 +153,23 @@ def build(network: Network, seed: int, duration: float) -> EngineModel:
     n = int(sizes.sum())
     offset = {id(p): int(s) for p, s in zip(network.populations, start)}
 
-    params = np.zeros((18, n))
+    params = np.zeros((N_PARAM_ROWS, n))
     kinds = np.zeros(len(network.populations), dtype=np.int64)
-    v = np.zeros(n)
-    w = np.zeros(n)
+    adaptive = np.zeros(len(network.populations), dtype=np.bool_)
+    v, w, theta = np.zeros(n), np.zeros(n), np.zeros(n)
     syn = np.zeros((2, n))
     init_streams = streams(seed)
     for k, pop in enumerate(network.populations):
-        kinds[k], params[:, start[k]:end[k]] = parameter_rows(pop.cell_type, pop.size, h)
-        _initial_state(pop, k, slice(start[k], end[k]), v, w, syn, init_streams)
+        cells = slice(start[k], end[k])
+        kinds[k], params[:, cells] = parameter_rows(pop.cell_type, pop.size, h, network.scheme)
+        if pop.adaptive_threshold is not None:
+            adaptive[k] = True
+            params[ROW_THETA_PLUS, cells] = pop.adaptive_threshold.theta_plus
+            params[ROW_THETA_DECAY, cells] = pop.adaptive_threshold.decay(h)
+        _initial_state(pop, k, cells, {"v": v, "w": w, "theta": theta, "syn": syn}, init_streams)
 
     connections = realise_connections(network, seed)
-    synapses = _synapse_tables(network, connections, offset, n, h)
+    synapses = synapse_tables(network, connections, offset, n, h)
     cur_step, cur_cell, cur_delta = _current_events(network, offset, h)
     arr_step, arr_cell = _array_spikes(network, offset, h, duration)
     record_spikes, probe_code, probe_cell, probe_labels, every = _recording(network, offset, h)
@@ -170,6 +179,7 @@ def build(network: Network, seed: int, duration: float) -> EngineModel:
         pop_uniform=np.array([bool(np.all(params[:, a:b] == params[:, a:a + 1]))
                               for a, b in zip(start, end)]),
         params=params, v=v, w=w, syn=syn, refrac=np.zeros(n, dtype=np.int32),
+        theta=theta, pop_adaptive=adaptive,
         cur_step=cur_step, cur_cell=cur_cell, cur_delta=cur_delta,
         arr_step=arr_step, arr_cell=arr_cell, record_spikes=record_spikes,
         probe_code=probe_code, probe_cell=probe_cell, probe_labels=probe_labels,
@@ -177,125 +187,19 @@ def build(network: Network, seed: int, duration: float) -> EngineModel:
     )
 
 
-def _initial_state(pop: Population, index: int, cells: slice, v: np.ndarray, w: np.ndarray,
-                   syn: np.ndarray, init_streams) -> None:
-    defaults = pop.cell_type.default_initial_values
-    targets = {"v": v[cells], "w": w[cells], "u": w[cells],
+def _initial_state(pop: Population, index: int, cells: slice, state: dict[str, np.ndarray],
+                   init_streams) -> None:
+    syn = state["syn"]
+    targets = {"v": state["v"][cells], "w": state["w"][cells], "u": state["w"][cells],
+               "theta": state["theta"][cells],
                "gsyn_exc": syn[0, cells], "isyn_exc": syn[0, cells],
                "gsyn_inh": syn[1, cells], "isyn_inh": syn[1, cells]}
-    for name, value in defaults.items():
+    for name, value in pop.state_variables.items():
         targets[name][:] = value
     rng = init_streams.child("initial", index)
     for name, assignments in pop.initial_values.items():
         for ids, value in assignments:
             targets[name][ids] = resolve(value, ids.size, rng, f"{pop.label}.initial_values.{name}")
-
-
-def _steps(delays: np.ndarray, h: float, what: str) -> np.ndarray:
-    steps = np.round(delays / h)
-    bad = (np.abs(steps * h - delays) > 1e-9 * np.maximum(1.0, np.abs(delays))) | (steps < 1)
-    if np.any(bad):
-        value = float(delays[np.argmax(bad)])
-        lower = max(np.floor(value / h), 1) * h
-        raise ModelError(f"{what}: delay {value!r} ms is not a whole multiple (>= 1) of dt = {h} ms; "
-                         f"use e.g. {lower:g} or {lower + h:g} ms")
-    return steps.astype(np.int32)
-
-
-def _synapse_tables(network: Network, connections: list[ConnectionList], offset: dict, n: int,
-                    h: float) -> dict:
-    static_parts, plastic_parts, rules, plastic_projections = [], [], [], []
-    max_delay = 1
-    for k, (proj, conn) in enumerate(zip(network.projections, connections)):
-        receptor = 0 if proj.receptor_type == "excitatory" else 1
-        _check_signs(proj, conn.weight, receptor)
-        delay = _steps(conn.delay, h, f"projections.{proj.label}.delay")
-        if delay.size:
-            max_delay = max(max_delay, int(delay.max()))
-        pre = conn.pre + offset[id(proj.pre.parent)]
-        post = conn.post + offset[id(proj.post.parent)]
-        magnitude = np.abs(conn.weight)
-        queue = 0 if type(proj.post.cell_type) in VOLTAGE_JUMP_MODELS else 1
-        part = (pre, post, magnitude, delay, np.full(pre.size, receptor, dtype=np.int64),
-                np.full(pre.size, queue, dtype=np.int64))
-        if isinstance(proj.synapse_type, STDPMechanism):
-            td, wd = proj.synapse_type.timing_dependence, proj.synapse_type.weight_dependence
-            rules.append([td.tau_plus, td.tau_minus, td.A_plus, td.A_minus, wd.w_min, wd.w_max,
-                          1.0 if wd.multiplicative else 0.0])
-            plastic_parts.append(part + (np.full(pre.size, len(rules) - 1, dtype=np.int32),
-                                         np.full(pre.size, k, dtype=np.int32), conn.pre, conn.post))
-            plastic_projections.append(k)
-        else:
-            static_parts.append(part)
-
-    static = _static_table(static_parts, n)
-    p_ptr, (p_post, p_weight, p_delay, p_receptor, p_queue, p_rule, p_proj, p_pre_l, p_post_l) = \
-        _csr(plastic_parts, n, 10)
-    order = np.argsort(p_post, kind="stable")
-    p_in_ptr = np.searchsorted(p_post[order], np.arange(n + 1)).astype(np.int64)
-    return dict(
-        n_slots=max_delay + 1,
-        **static,
-        p_ptr=p_ptr, p_post=p_post.astype(np.int64), p_weight=p_weight,
-        p_sink=(p_receptor.astype(np.int64) * n + p_post).astype(np.int64),
-        p_queue=p_queue.astype(np.int64), p_delay=p_delay.astype(np.int64),
-        p_rule=p_rule.astype(np.int32), p_in_ptr=p_in_ptr, p_in_syn=order.astype(np.int64),
-        rules=np.array(rules, dtype=float).reshape(-1, 7),
-        p_projection=p_proj.astype(np.int32), p_pre_local=p_pre_l.astype(np.int64),
-        p_post_local=p_post_l.astype(np.int64), plastic_projections=plastic_projections,
-    )
-
-
-def _static_table(parts: list[tuple], n: int) -> dict:
-    """Static synapses grouped by (pre cell, delay, delivery queue).
-
-    ``s_groups[g] = (delay in steps, queue)``; the synapses of cell ``pre`` in group g
-    are ``s_ptr[pre·G + g]`` … ``s_ptr[pre·G + g + 1]``, with ``s_sink`` the flat index
-    ``receptor·n + post`` into the synaptic state and ``s_weight`` the magnitude. A
-    spike then appends each group as one contiguous copy to the event queue.
-    """
-    if parts:
-        pre, post, weight, delay, receptor, queue = (np.concatenate([p[j] for p in parts])
-                                                     for j in range(6))
-    else:
-        pre = post = delay = receptor = queue = np.zeros(0, dtype=np.int64)
-        weight = np.zeros(0)
-    pairs = np.stack([delay.astype(np.int64), queue.astype(np.int64)], axis=1)
-    groups, group = np.unique(pairs, axis=0, return_inverse=True)
-    if groups.shape[0] == 0:
-        groups = np.array([[1, 1]], dtype=np.int64)
-    key = pre.astype(np.int64) * groups.shape[0] + group.ravel()
-    order = np.argsort(key, kind="stable")
-    return dict(
-        s_ptr=np.searchsorted(key[order], np.arange(n * groups.shape[0] + 1)).astype(np.int64),
-        s_groups=np.ascontiguousarray(groups, dtype=np.int64),
-        s_sink=(receptor.astype(np.int64) * n + post)[order],
-        s_weight=weight[order].astype(np.float64),
-    )
-
-
-def _check_signs(proj: Projection, weight: np.ndarray, receptor: int) -> None:
-    if weight.size == 0 or weight.min() >= 0:
-        return
-    cell = proj.post.cell_type
-    if receptor == 0 or cell.conductance_based:
-        unit = "µS" if cell.conductance_based else "nA/mV"
-        raise ModelError(
-            f"projections.{proj.label}.weight: negative weight {weight.min():g} {unit} on a "
-            f"{proj.receptor_type} {cell.name} synapse; weights must be >= 0 there "
-            "(inhibition is chosen with receptor_type='inhibitory')")
-
-
-def _csr(parts: list[tuple], n: int, width: int) -> tuple[np.ndarray, list[np.ndarray]]:
-    if not parts:
-        empty = [np.zeros(0, dtype=np.int64)] * (width - 1)
-        empty[1] = np.zeros(0)
-        return np.zeros(n + 1, dtype=np.int64), empty
-    columns = [np.concatenate([p[j] for p in parts]) for j in range(width)]
-    order = np.argsort(columns[0], kind="stable")
-    columns = [c[order] for c in columns]
-    ptr = np.searchsorted(columns[0], np.arange(n + 1)).astype(np.int64)
-    return ptr, columns[1:]
 
 
 def _current_events(network: Network, offset: dict, h: float):

@@ -6,15 +6,20 @@ membrane schemes):
 
 1. current-source changes due at this step are applied;
 2. plastic synapses whose spikes arrive now are processed (depression from the
-   post-synaptic trace, pre trace update) and their weights are queued for delivery;
+   post-synaptic trace and the rule's per-pre-spike increment, scaled by the rule's
+   rate, clipped once; pre trace update) and their weights are queued for delivery;
 3. voltage-jump inputs arriving now are delivered (``IF_curr_delta``, ``Izhikevich``);
 4. every population advances (membrane, synaptic decay, threshold test); sources
    draw their spikes;
 5. current and conductance inputs arriving now are delivered (after the decay);
-6. post-synaptic spikes potentiate their plastic inputs;
+6. plasticity at this step's spikes (see :func:`_plastic_spike`): post spikes
+   potentiate (axonal delays) or start back-propagating (dendritic delays), pre spikes
+   are queued (axonal) or depress and deliver at once (dendritic); back-propagated
+   post spikes reaching their synapses now potentiate first;
 7. spikes propagate: each (cell, delay) group of static synapses appends its
-   (target, weight) pairs to the event queue of step n + delay — a contiguous copy —
-   and plastic synapses queue an arrival for that step;
+   (target, weight) pairs to the event queue of step n + delay — a contiguous copy —,
+   Tsodyks–Markram synapses update u, x and queue weight·u·x, and plastic synapses
+   queue an arrival for that step;
 8. spikes and sampled traces are recorded.
 
 Event queues: ``ev_sink[q, slot, :]`` / ``ev_weight[q, slot, :]`` hold the inputs due
@@ -36,11 +41,13 @@ from numba import njit
 
 from .neurons import (KIND_ADEX, KIND_COND_EXP, KIND_CURR_DELTA, KIND_CURR_EXP,
                       KIND_IZHIKEVICH, KIND_POISSON, threshold_adex, threshold_izhikevich,
-                      threshold_lif, update_adex, update_cond_exp, update_curr_delta,
-                      update_curr_exp, update_izhikevich)
+                      threshold_lif, threshold_lif_adaptive, update_adex, update_cond_exp,
+                      update_curr_delta, update_curr_exp, update_izhikevich)
 from .rng import uniform
 
-TAU_PLUS, TAU_MINUS, A_PLUS, A_MINUS, W_MIN, W_MAX, MULTIPLICATIVE = range(7)
+# columns of the rule table (see tables.RULE_COLUMNS)
+(TAU_PLUS, TAU_MINUS, A_PLUS, A_MINUS, W_MIN, W_MAX, MULTIPLICATIVE, INC_PRE, INC_POST, RATE,
+ DENDRITIC) = range(11)
 BEFORE_UPDATE, AFTER_UPDATE = 0, 1
 
 
@@ -73,59 +80,117 @@ def _deliver(q, row, syn_flat, ev_sink, ev_weight, ev_count, spill, spilled):
         spilled[q, row] = 0
 
 
+@njit(cache=True, inline="always", error_model="numpy")
+def _depress(k, n, h, p_weight, p_rule, rules, p_x, p_tx, p_y, p_ty):
+    """A presynaptic spike at the synapse in step n: depression from the post trace plus
+    the rule's per-pre-spike increment (scaled by the rule's rate, clipped once), then the
+    pre trace jumps. Returns the new weight."""
+    r = p_rule[k]
+    y = p_y[k] * math.exp(-(n - p_ty[k]) * h / rules[r, TAU_MINUS])
+    w = p_weight[k]
+    if rules[r, MULTIPLICATIVE] > 0.0:
+        change = rules[r, INC_PRE] - rules[r, A_MINUS] * (w - rules[r, W_MIN]) * y
+    else:
+        change = rules[r, INC_PRE] - rules[r, A_MINUS] * rules[r, W_MAX] * y
+    w = min(max(w + rules[r, RATE] * change, rules[r, W_MIN]), rules[r, W_MAX])
+    p_weight[k] = w
+    p_x[k] = p_x[k] * math.exp(-(n - p_tx[k]) * h / rules[r, TAU_PLUS]) + 1.0
+    p_tx[k] = n
+    return w
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _potentiate(k, n, h, p_weight, p_rule, rules, p_x, p_tx, p_y, p_ty):
+    """A postsynaptic spike at the synapse in step n: potentiation from the pre trace plus
+    the per-post-spike increment (scaled, clipped once), then the post trace jumps."""
+    r = p_rule[k]
+    x = p_x[k] * math.exp(-(n - p_tx[k]) * h / rules[r, TAU_PLUS])
+    w = p_weight[k]
+    if rules[r, MULTIPLICATIVE] > 0.0:
+        change = rules[r, INC_POST] + rules[r, A_PLUS] * (rules[r, W_MAX] - w) * x
+    else:
+        change = rules[r, INC_POST] + rules[r, A_PLUS] * rules[r, W_MAX] * x
+    p_weight[k] = min(max(w + rules[r, RATE] * change, rules[r, W_MIN]), rules[r, W_MAX])
+    p_y[k] = p_y[k] * math.exp(-(n - p_ty[k]) * h / rules[r, TAU_MINUS]) + 1.0
+    p_ty[k] = n
+
+
 @njit(cache=True, error_model="numpy")
 def _arrive(n, slot, h, queue, qcount, p_sink, p_queue, p_weight, p_rule, rules,
             p_x, p_tx, p_y, p_ty, ev_sink, ev_weight, ev_count, spill, spilled):
+    """Axonal-delay synapses: presynaptic spikes reaching their synapse in step n."""
     for j in range(qcount[slot]):
         k = queue[slot, j]
-        r = p_rule[k]
-        y = p_y[k] * math.exp(-(n - p_ty[k]) * h / rules[r, TAU_MINUS])
-        w = p_weight[k]
-        if rules[r, MULTIPLICATIVE] > 0.0:
-            w -= rules[r, A_MINUS] * (w - rules[r, W_MIN]) * y
-        else:
-            w -= rules[r, A_MINUS] * rules[r, W_MAX] * y
-        w = min(max(w, rules[r, W_MIN]), rules[r, W_MAX])
-        p_weight[k] = w
-        p_x[k] = p_x[k] * math.exp(-(n - p_tx[k]) * h / rules[r, TAU_PLUS]) + 1.0
-        p_tx[k] = n
+        w = _depress(k, n, h, p_weight, p_rule, rules, p_x, p_tx, p_y, p_ty)
         _push(p_queue[k], slot, p_sink[k], w, ev_sink, ev_weight, ev_count, spill, spilled)
     qcount[slot] = 0
 
 
 @njit(cache=True, error_model="numpy")
-def _potentiate(n, h, cell, p_in_ptr, p_in_syn, p_weight, p_rule, rules, p_x, p_tx, p_y, p_ty):
-    for idx in range(p_in_ptr[cell], p_in_ptr[cell + 1]):
-        k = p_in_syn[idx]
-        r = p_rule[k]
-        x = p_x[k] * math.exp(-(n - p_tx[k]) * h / rules[r, TAU_PLUS])
-        w = p_weight[k]
-        if rules[r, MULTIPLICATIVE] > 0.0:
-            w += rules[r, A_PLUS] * (rules[r, W_MAX] - w) * x
-        else:
-            w += rules[r, A_PLUS] * rules[r, W_MAX] * x
-        p_weight[k] = min(max(w, rules[r, W_MIN]), rules[r, W_MAX])
-        p_y[k] = p_y[k] * math.exp(-(n - p_ty[k]) * h / rules[r, TAU_MINUS]) + 1.0
-        p_ty[k] = n
+def _backpropagated(n, slot, h, bp_queue, bp_count, p_weight, p_rule, rules, p_x, p_tx, p_y, p_ty):
+    """Dendritic-delay synapses: postsynaptic spikes reaching their synapse in step n."""
+    for j in range(bp_count[slot]):
+        _potentiate(bp_queue[slot, j], n, h, p_weight, p_rule, rules, p_x, p_tx, p_y, p_ty)
+    bp_count[slot] = 0
 
 
 @njit(cache=True, error_model="numpy")
-def _advance_populations(n, h, pop_start, pop_end, pop_kind, pop_uniform, params, v, w, syn,
-                         refrac, i_ext, arr_step, arr_cell, arr_pos, rng_state, spikes):
+def _plastic_spike(cell, n, slot, n_slots, h, p_ptr, p_sink, p_queue, p_weight, p_delay, p_rule,
+                   p_in_ptr, p_in_syn, rules, p_x, p_tx, p_y, p_ty, queue, qcount,
+                   bp_queue, bp_count, ev_sink, ev_weight, ev_count, spill, spilled):
+    """Plasticity at a spike of ``cell``, as post (its inputs) and as pre (its outputs).
+
+    Axonal delay (dendritic_delay_fraction 0): the post spike pairs at once; the pre
+    spike is queued to reach the synapse after the delay. Dendritic delay (fraction 1):
+    the post spike is queued to reach the synapse after the delay; the pre spike pairs at
+    once (so a post spike reaching the synapse in the same step depresses) and its new
+    weight is queued for delivery.
+    """
+    for idx in range(p_in_ptr[cell], p_in_ptr[cell + 1]):
+        k = p_in_syn[idx]
+        if rules[p_rule[k], DENDRITIC] > 0.0:
+            row = slot + p_delay[k]
+            row = row - n_slots if row >= n_slots else row
+            bp_queue[row, bp_count[row]] = k
+            bp_count[row] += 1
+        else:
+            _potentiate(k, n, h, p_weight, p_rule, rules, p_x, p_tx, p_y, p_ty)
+    for k in range(p_ptr[cell], p_ptr[cell + 1]):
+        row = slot + p_delay[k]
+        row = row - n_slots if row >= n_slots else row
+        if rules[p_rule[k], DENDRITIC] > 0.0:
+            w = _depress(k, n, h, p_weight, p_rule, rules, p_x, p_tx, p_y, p_ty)
+            _push(p_queue[k], row, p_sink[k], w, ev_sink, ev_weight, ev_count, spill, spilled)
+        else:
+            queue[row, qcount[row]] = k
+            qcount[row] += 1
+
+
+@njit(cache=True, error_model="numpy")
+def _advance_populations(n, h, pop_start, pop_end, pop_kind, pop_uniform, pop_adaptive, params, v,
+                         w, syn, refrac, theta, i_ext, arr_step, arr_cell, arr_pos, rng_state,
+                         spikes):
     n_spikes = 0
     for p in range(pop_start.size):
         a = pop_start[p]
         b = pop_end[p]
         kind = pop_kind[p]
-        if kind == KIND_COND_EXP:
-            update_cond_exp(a, b, pop_uniform[p], v, syn, refrac, params, i_ext)
-            n_spikes = threshold_lif(a, b, v, refrac, params, 9, 10, 12, spikes, n_spikes)
-        elif kind == KIND_CURR_EXP:
-            update_curr_exp(a, b, pop_uniform[p], v, syn, refrac, params, i_ext)
-            n_spikes = threshold_lif(a, b, v, refrac, params, 7, 8, 10, spikes, n_spikes)
-        elif kind == KIND_CURR_DELTA:
-            update_curr_delta(a, b, pop_uniform[p], v, syn, refrac, params, i_ext)
-            n_spikes = threshold_lif(a, b, v, refrac, params, 7, 8, 10, spikes, n_spikes)
+        if kind == KIND_COND_EXP or kind == KIND_CURR_EXP or kind == KIND_CURR_DELTA:
+            if kind == KIND_COND_EXP:
+                update_cond_exp(a, b, pop_uniform[p], v, syn, refrac, params, i_ext)
+                rows = (9, 10, 12)
+            elif kind == KIND_CURR_EXP:
+                update_curr_exp(a, b, pop_uniform[p], v, syn, refrac, params, i_ext)
+                rows = (7, 8, 10)
+            else:
+                update_curr_delta(a, b, pop_uniform[p], v, syn, refrac, params, i_ext)
+                rows = (7, 8, 10)
+            if pop_adaptive[p]:
+                n_spikes = threshold_lif_adaptive(a, b, v, refrac, theta, params, rows[0], rows[1],
+                                                  rows[2], spikes, n_spikes)
+            else:
+                n_spikes = threshold_lif(a, b, v, refrac, params, rows[0], rows[1], rows[2],
+                                         spikes, n_spikes)
         elif kind == KIND_IZHIKEVICH:
             update_izhikevich(a, b, h, v, w, syn, params, i_ext)
             n_spikes = threshold_izhikevich(a, b, v, w, params, spikes, n_spikes)
@@ -172,11 +237,38 @@ def _propagate_static(cell, slot, n_slots, s_ptr, s_groups, s_sink, s_weight,
 
 
 @njit(cache=True, error_model="numpy")
-def run_chunk(n0, n1, h, pop_start, pop_end, pop_kind, pop_uniform, params, v, w, syn, refrac,
-              i_ext, cur_step, cur_cell, cur_delta, cur_pos, arr_step, arr_cell, arr_pos, rng_state,
+def _propagate_tm(cell, n, slot, n_slots, h, t_ptr, t_sink, t_queue, t_weight, t_delay, t_U,
+                  t_tau_rec, t_tau_facil, t_u, t_x, t_last, t_release,
+                  ev_sink, ev_weight, ev_count, spill, spilled):
+    """Tsodyks–Markram update at a presynaptic spike, then queue the transmitted weight."""
+    for k in range(t_ptr[cell], t_ptr[cell + 1]):
+        if t_last[k] >= 0:
+            interval = (n - t_last[k]) * h
+            x = 1.0 + (t_x[k] - t_u[k] * t_x[k] - 1.0) * math.exp(-interval / t_tau_rec[k])
+            facil = math.exp(-interval / t_tau_facil[k]) if t_tau_facil[k] > 0.0 else 0.0
+            u = t_U[k] + t_u[k] * (1.0 - t_U[k]) * facil
+        else:
+            x = 1.0
+            u = t_U[k]
+        t_x[k] = x
+        t_u[k] = u
+        t_last[k] = n
+        t_release[k] += u * x
+        row = slot + t_delay[k]
+        row = row - n_slots if row >= n_slots else row
+        _push(t_queue[k], row, t_sink[k], t_weight[k] * u * x, ev_sink, ev_weight, ev_count,
+              spill, spilled)
+
+
+@njit(cache=True, error_model="numpy")
+def run_chunk(n0, n1, h, pop_start, pop_end, pop_kind, pop_uniform, pop_adaptive, params, v, w,
+              syn, refrac, theta, i_ext, cur_step, cur_cell, cur_delta, cur_pos, arr_step, arr_cell,
+              arr_pos, rng_state, spike_counts,
               s_ptr, s_groups, s_sink, s_weight,
               p_ptr, p_sink, p_queue, p_weight, p_delay, p_rule, p_in_ptr, p_in_syn, rules,
-              p_x, p_tx, p_y, p_ty, queue, qcount,
+              p_x, p_tx, p_y, p_ty, queue, qcount, bp_queue, bp_count,
+              t_ptr, t_sink, t_queue, t_weight, t_delay, t_U, t_tau_rec, t_tau_facil,
+              t_u, t_x, t_last, t_release,
               ev_sink, ev_weight, ev_count, spill, spilled,
               record_spikes, spk_step, spk_cell, spk_count,
               probe_code, probe_cell, samples, sample_every, spikes):
@@ -195,22 +287,26 @@ def run_chunk(n0, n1, h, pop_start, pop_end, pop_kind, pop_uniform, params, v, w
         _arrive(n, slot, h, queue, qcount, p_sink, p_queue, p_weight, p_rule, rules,
                 p_x, p_tx, p_y, p_ty, ev_sink, ev_weight, ev_count, spill, spilled)
         _deliver(BEFORE_UPDATE, slot, syn_flat, ev_sink, ev_weight, ev_count, spill, spilled)
-        n_spikes = _advance_populations(n, h, pop_start, pop_end, pop_kind, pop_uniform, params,
-                                        v, w, syn, refrac, i_ext, arr_step, arr_cell, arr_pos,
-                                        rng_state, spikes)
+        n_spikes = _advance_populations(n, h, pop_start, pop_end, pop_kind, pop_uniform,
+                                        pop_adaptive, params, v, w, syn, refrac, theta, i_ext,
+                                        arr_step, arr_cell, arr_pos, rng_state, spikes)
         _deliver(AFTER_UPDATE, slot, syn_flat, ev_sink, ev_weight, ev_count, spill, spilled)
+        _backpropagated(n, slot, h, bp_queue, bp_count, p_weight, p_rule, rules,
+                        p_x, p_tx, p_y, p_ty)
         for s in range(n_spikes):
             cell = spikes[s]
-            if p_in_ptr[cell + 1] > p_in_ptr[cell]:
-                _potentiate(n, h, cell, p_in_ptr, p_in_syn, p_weight, p_rule, rules,
-                            p_x, p_tx, p_y, p_ty)
+            spike_counts[cell] += 1
+            if p_in_ptr[cell + 1] > p_in_ptr[cell] or p_ptr[cell + 1] > p_ptr[cell]:
+                _plastic_spike(cell, n, slot, n_slots, h, p_ptr, p_sink, p_queue, p_weight, p_delay,
+                               p_rule, p_in_ptr, p_in_syn, rules, p_x, p_tx, p_y, p_ty, queue,
+                               qcount, bp_queue, bp_count, ev_sink, ev_weight, ev_count, spill,
+                               spilled)
             _propagate_static(cell, slot, n_slots, s_ptr, s_groups, s_sink, s_weight,
                               ev_sink, ev_weight, ev_count, spill, spilled)
-            for k in range(p_ptr[cell], p_ptr[cell + 1]):
-                target = slot + p_delay[k]
-                target = target - n_slots if target >= n_slots else target
-                queue[target, qcount[target]] = k
-                qcount[target] += 1
+            if t_ptr[cell + 1] > t_ptr[cell]:
+                _propagate_tm(cell, n, slot, n_slots, h, t_ptr, t_sink, t_queue, t_weight,
+                              t_delay, t_U, t_tau_rec, t_tau_facil, t_u, t_x, t_last, t_release,
+                              ev_sink, ev_weight, ev_count, spill, spilled)
             if record_spikes[cell]:
                 spk_step[spk_count[0]] = n
                 spk_cell[spk_count[0]] = cell
@@ -218,12 +314,12 @@ def run_chunk(n0, n1, h, pop_start, pop_end, pop_kind, pop_uniform, params, v, w
         if probe_code.size and (n + 1) % sample_every == 0:
             row = (n + 1) // sample_every
             for j in range(probe_code.size):
-                samples[row, j] = probe_value(probe_code[j], probe_cell[j], v, w, syn)
+                samples[row, j] = probe_value(probe_code[j], probe_cell[j], v, w, syn, theta)
     return n1
 
 
 @njit(cache=True, error_model="numpy")
-def probe_value(code, cell, v, w, syn):
+def probe_value(code, cell, v, w, syn, theta):
     """Value of recordable variable ``code`` (see ``PROBE_CODES``) of ``cell``."""
     if code == 0:
         return v[cell]
@@ -231,4 +327,6 @@ def probe_value(code, cell, v, w, syn):
         return syn[0, cell]
     if code == 2:
         return syn[1, cell]
-    return w[cell]
+    if code == 3:
+        return w[cell]
+    return theta[cell]

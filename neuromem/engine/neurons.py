@@ -18,7 +18,10 @@ updates, so spike times agree with NEST on the same input):
 
 Schemes per model (state in brackets):
 
-* ``IF_curr_exp`` [V, I_e, I_i]: exact propagator matrix of the linear system.
+* ``IF_curr_exp`` [V, I_e, I_i]: exact propagator matrix of the linear system; with
+  ``Network(scheme="spinnaker")`` instead sPyNNaker's fixed-step update (input added at
+  the start of the step, scaled by tau_syn(1−e^{−h/tau_syn})/h, current held constant
+  over the step), which the CA3 memory needs to reproduce its SpiNNaker traces.
 * ``IF_curr_delta`` [V]: exact exponential decay; input jumps add to V (ignored while
   refractory, as NEST's ``iaf_psc_delta``).
 * ``IF_cond_exp`` [V, g_e, g_i]: conductances decay exactly; V advances exactly for
@@ -49,7 +52,9 @@ KIND_ADEX = 4
 KIND_POISSON = 5
 KIND_ARRAY = 6
 
-N_PARAM_ROWS = 18
+N_PARAM_ROWS = 20
+# rows shared by every kind: adaptive-threshold increment (mV) and per-step decay factor
+ROW_THETA_PLUS, ROW_THETA_DECAY = 18, 19
 
 KIND_OF_MODEL = {
     IF_cond_exp: KIND_COND_EXP, IF_curr_exp: KIND_CURR_EXP, IF_curr_delta: KIND_CURR_DELTA,
@@ -58,8 +63,9 @@ KIND_OF_MODEL = {
 }
 
 # Which state array holds a recordable variable: 0 = v, 1 = syn[0] (excitatory),
-# 2 = syn[1] (inhibitory), 3 = w (AdEx w in nA, Izhikevich u in mV/ms).
-PROBE_CODES = {"v": 0, "gsyn_exc": 1, "isyn_exc": 1, "gsyn_inh": 2, "isyn_inh": 2, "w": 3, "u": 3}
+# 2 = syn[1] (inhibitory), 3 = w (AdEx w in nA, Izhikevich u in mV/ms), 4 = theta (mV).
+PROBE_CODES = {"v": 0, "gsyn_exc": 1, "isyn_exc": 1, "gsyn_inh": 2, "isyn_inh": 2, "w": 3, "u": 3,
+               "theta": 4}
 
 
 def _decay(h: float, tau: np.ndarray) -> np.ndarray:
@@ -88,8 +94,14 @@ def _refractory_steps(h: float, tau_refrac: np.ndarray) -> np.ndarray:
     return np.round(tau_refrac / h)
 
 
-def parameter_rows(cell: CellType, size: int, h: float) -> tuple[int, np.ndarray]:
-    """Return (kind code, parameter table of shape (N_PARAM_ROWS, size)) for a population."""
+def parameter_rows(cell: CellType, size: int, h: float,
+                   scheme: str = "exact") -> tuple[int, np.ndarray]:
+    """Return (kind code, parameter table of shape (N_PARAM_ROWS, size)) for a population.
+
+    ``scheme="spinnaker"`` changes ``IF_curr_exp`` to sPyNNaker's fixed-step update: the
+    input of a step is added before the membrane update, scaled by tau_syn(1−e^{−h/tau_syn})/h,
+    and the synaptic current is held constant over the step.
+    """
     kind = KIND_OF_MODEL[type(cell)]
     rows = np.zeros((N_PARAM_ROWS, size))
     p = {name: cell.parameter_array(name, size) for name in cell.default_parameters}
@@ -102,6 +114,9 @@ def parameter_rows(cell: CellType, size: int, h: float) -> tuple[int, np.ndarray
         rows[5] = _psc_propagator(h, p["tau_syn_I"], p["tau_m"], p["cm"])
         rows[6], rows[7], rows[8] = p["v_rest"], p["v_thresh"], p["v_reset"]
         rows[9], rows[10] = p["i_offset"], _refractory_steps(h, p["tau_refrac"])
+        if scheme == "spinnaker":
+            rows[4] = rows[3] * _mean_factor(h, p["tau_syn_E"])
+            rows[5] = rows[3] * _mean_factor(h, p["tau_syn_I"])
     elif kind == KIND_CURR_DELTA:
         rows[0] = _decay(h, p["tau_m"])
         rows[3] = -np.expm1(-h / p["tau_m"]) * p["tau_m"] / p["cm"]
@@ -286,6 +301,22 @@ def threshold_lif(a, b, v, refrac, params, row_thresh, row_reset, row_ref, spike
         if v[i] >= params[row_thresh, i]:
             v[i] = params[row_reset, i]
             refrac[i] = np.int32(params[row_ref, i])
+            spikes[n_spikes] = i
+            n_spikes += 1
+    return n_spikes
+
+
+@njit(cache=True, error_model="numpy")
+def threshold_lif_adaptive(a, b, v, refrac, theta, params, row_thresh, row_reset, row_ref, spikes,
+                           n_spikes):
+    """Threshold test with Diehl & Cook's adaptive offset θ: spike when V ≥ v_thresh + θ;
+    θ decays by its per-step factor and jumps by theta_plus at each spike."""
+    for i in range(a, b):
+        theta[i] *= params[ROW_THETA_DECAY, i]
+        if v[i] >= params[row_thresh, i] + theta[i]:
+            v[i] = params[row_reset, i]
+            refrac[i] = np.int32(params[row_ref, i])
+            theta[i] += params[ROW_THETA_PLUS, i]
             spikes[n_spikes] = i
             n_spikes += 1
     return n_spikes

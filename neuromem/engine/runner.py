@@ -1,6 +1,13 @@
-"""Drive the compiled loop in chunks and assemble :class:`~neuromem.results.Results`."""
+"""Drive the compiled loop in chunks and assemble :class:`~neuromem.results.Results`.
+
+The run advances in chunks of simulated time (``CHUNK_MS``, or the engine hooks'
+exchange interval when the network has hooks). Between chunks Python empties the
+spike-record buffer, enlarges the event queues if they spilled, updates the progress
+bar and lets the hooks exchange state; nothing runs in Python per time step.
+"""
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -10,6 +17,7 @@ from ..network import Network
 from ..random import streams
 from ..results import PopulationData, Results, Trace, WeightData
 from .build import EngineModel, build
+from .hooks import EngineView
 from .kernel import probe_value, run_chunk
 
 CHUNK_MS = 50.0
@@ -43,7 +51,7 @@ def simulate(network: Network, duration: float, seed: int = 0,
     build_s = time.perf_counter() - t_build
 
     t_run = time.perf_counter()
-    _loop(model, state, n_steps, progress)
+    _loop(network, model, state, n_steps, progress)
     run_s = time.perf_counter() - t_run
     return _results(network, model, state, n_steps, seed,
                     {"build_s": build_s, "run_s": run_s})
@@ -54,8 +62,9 @@ class _RunState:
 
     def __init__(self, model: EngineModel, n_steps: int, seed: int) -> None:
         n = model.n_cells
-        n_plastic = model.p_post.size
+        n_plastic, n_tm = model.p_sink.size, model.t_sink.size
         self.i_ext = np.zeros(n)
+        self.spike_counts = np.zeros(n, dtype=np.int64)
         self.ev_count = np.zeros((2, model.n_slots), dtype=np.int64)
         self.spill = np.zeros((2, model.n_slots, 2 * n))
         self.spilled = np.zeros((3, model.n_slots), dtype=np.int64)
@@ -63,12 +72,16 @@ class _RunState:
         self.cur_pos = np.zeros(1, dtype=np.int64)
         self.arr_pos = np.zeros(1, dtype=np.int64)
         self.rng_state = np.array([streams(seed).integer_seed("poisson")], dtype=np.uint64)
-        self.p_x = np.zeros(n_plastic)
-        self.p_y = np.zeros(n_plastic)
+        self.p_x, self.p_y = np.zeros(n_plastic), np.zeros(n_plastic)
         self.p_tx = np.zeros(n_plastic, dtype=np.int64)
         self.p_ty = np.zeros(n_plastic, dtype=np.int64)
         self.queue = np.zeros((model.n_slots, max(n_plastic, 1)), dtype=np.int64)
         self.qcount = np.zeros(model.n_slots, dtype=np.int64)
+        self.bp_queue = np.zeros((model.n_slots, max(n_plastic, 1)), dtype=np.int64)
+        self.bp_count = np.zeros(model.n_slots, dtype=np.int64)
+        self.t_u, self.t_x = np.zeros(n_tm), np.ones(n_tm)
+        self.t_last = np.full(n_tm, -1, dtype=np.int64)
+        self.t_release = np.zeros(n_tm)
         capacity = max(64 * n, 1 << 16)
         self.spk_step = np.zeros(capacity, dtype=np.int64)
         self.spk_cell = np.zeros(capacity, dtype=np.int64)
@@ -77,7 +90,7 @@ class _RunState:
         self.samples = np.zeros((n_steps // model.sample_every + 1, model.probe_code.size))
         for j in range(model.probe_code.size):
             self.samples[0, j] = probe_value(model.probe_code[j], model.probe_cell[j],
-                                             model.v, model.w, model.syn)
+                                             model.v, model.w, model.syn, model.theta)
         self.scratch = np.zeros(n, dtype=np.int64)
 
     def _allocate_queues(self, capacity: int) -> None:
@@ -101,8 +114,27 @@ class _RunState:
         self.spk_count[0] = 0
 
 
-def _loop(model: EngineModel, state: _RunState, n_steps: int, progress: bool | None) -> None:
-    chunk = max(1, int(round(CHUNK_MS / model.dt)))
+def _chunk_steps(network: Network, dt: float) -> int:
+    """Steps per chunk: CHUNK_MS, or the greatest common divisor of the hooks' intervals."""
+    if not network.hooks:
+        return max(1, int(round(CHUNK_MS / dt)))
+    steps = []
+    for hook in network.hooks:
+        k = int(round(hook.interval / dt))
+        if k < 1 or abs(k * dt - hook.interval) > 1e-9 * max(1.0, hook.interval):
+            raise ModelError(f"{type(hook).__name__}.interval: {hook.interval} ms is not a whole "
+                             f"multiple of dt = {dt} ms")
+        steps.append(k)
+    return math.gcd(*steps)
+
+
+def _loop(network: Network, model: EngineModel, state: _RunState, n_steps: int,
+          progress: bool | None) -> None:
+    chunk = _chunk_steps(network, model.dt)
+    view = EngineView(model, state)
+    hook_steps = [int(round(h.interval / model.dt)) for h in network.hooks]
+    for hook in network.hooks:
+        hook.start(view)
     bar = None
     step = 0
     try:
@@ -112,6 +144,10 @@ def _loop(model: EngineModel, state: _RunState, n_steps: int, progress: bool | N
             reached = _run(model, state, step, target)
             state.flush_spikes()
             state.grow_queues_if_spilled()
+            view.step = reached
+            for hook, every in zip(network.hooks, hook_steps):
+                if reached % every == 0:
+                    hook.exchange(view)
             if bar is None and _want_bar(progress, time.perf_counter() - started,
                                          reached - step, n_steps - reached):
                 from tqdm.auto import tqdm
@@ -137,13 +173,15 @@ def _want_bar(progress: bool | None, chunk_s: float, chunk_steps: int, remaining
 def _run(model: EngineModel, s: _RunState, n0: int, n1: int) -> int:
     return run_chunk(
         n0, n1, model.dt, model.pop_start, model.pop_end, model.pop_kind, model.pop_uniform,
-        model.params, model.v, model.w, model.syn, model.refrac, s.i_ext,
-        model.cur_step, model.cur_cell, model.cur_delta, s.cur_pos,
-        model.arr_step, model.arr_cell, s.arr_pos, s.rng_state,
+        model.pop_adaptive, model.params, model.v, model.w, model.syn, model.refrac, model.theta,
+        s.i_ext, model.cur_step, model.cur_cell, model.cur_delta, s.cur_pos,
+        model.arr_step, model.arr_cell, s.arr_pos, s.rng_state, s.spike_counts,
         model.s_ptr, model.s_groups, model.s_sink, model.s_weight,
         model.p_ptr, model.p_sink, model.p_queue, model.p_weight, model.p_delay,
         model.p_rule, model.p_in_ptr, model.p_in_syn, model.rules,
-        s.p_x, s.p_tx, s.p_y, s.p_ty, s.queue, s.qcount,
+        s.p_x, s.p_tx, s.p_y, s.p_ty, s.queue, s.qcount, s.bp_queue, s.bp_count,
+        model.t_ptr, model.t_sink, model.t_queue, model.t_weight, model.t_delay, model.t_U,
+        model.t_tau_rec, model.t_tau_facil, s.t_u, s.t_x, s.t_last, s.t_release,
         s.ev_sink, s.ev_weight, s.ev_count, s.spill, s.spilled,
         model.record_spikes, s.spk_step, s.spk_cell, s.spk_count,
         model.probe_code, model.probe_cell, s.samples, model.sample_every, s.scratch,
@@ -172,30 +210,38 @@ def _results(network: Network, model: EngineModel, state: _RunState, n_steps: in
                 continue
             cols = [j for j, (label, v, _) in enumerate(model.probe_labels)
                     if label == pop.label and v == var]
+            unit = "mV" if var == "theta" else pop.cell_type.units.get(var, "")
             traces[var] = Trace(sample_times.copy(),
                                 np.array([model.probe_labels[j][2] for j in cols], dtype=np.int64),
-                                state.samples[:, cols].copy(),
-                                pop.cell_type.units.get(var, ""))
+                                state.samples[:, cols].copy(), unit)
         recorded = pop.recording.get("spikes")
         populations[pop.label] = PopulationData(
             pop.label, pop.size, pop.cell_type.name, times[order], ids[order], traces,
             recorded_ids=recorded if recorded is not None else np.zeros(0, dtype=np.int64))
-    weights = {}
-    for k in model.plastic_projections:
-        proj = network.projections[k]
-        mine = model.p_projection == k
-        unit = "uS" if proj.post.cell_type.conductance_based else (
-            "nA" if "isyn_exc" in proj.post.cell_type.units else "mV")
-        weights[proj.label] = WeightData(model.p_pre_local[mine], model.p_post_local[mine],
-                                         model.p_weight[mine].copy(),
-                                         model.p_delay[mine] * h, unit)
-    provenance = {
-        "engine": "neuromem numba engine",
-        "n_cells": model.n_cells,
-        "n_static_synapses": int(model.s_weight.size),
-        "n_plastic_synapses": int(model.p_post.size),
-        "n_steps": n_steps,
-        **timings,
-    }
+    for hook in network.hooks:
+        populations.update(hook.results())
     return Results(populations, dt=h, duration=n_steps * h, seed=seed, backend="engine",
-                   model=network.describe(), weights=weights, provenance=provenance)
+                   model=network.describe(), weights=_plastic_weights(network, model),
+                   provenance={
+                       "engine": "neuromem numba engine",
+                       "n_cells": model.n_cells,
+                       "n_static_synapses": int(model.s_weight.size),
+                       "n_plastic_synapses": int(model.p_weight.size),
+                       "n_tsodyks_markram_synapses": int(model.t_weight.size),
+                       "n_steps": n_steps,
+                       **timings,
+                   })
+
+
+def _plastic_weights(network: Network, model: EngineModel) -> dict[str, WeightData]:
+    """Final weights of every plastic projection, in connection order."""
+    out = {}
+    for proj in network.projections:
+        index = model.projection_index.get(proj.label)
+        if index is None or index.table != "plastic":
+            continue
+        cell = proj.post.cell_type
+        unit = "uS" if cell.conductance_based else ("nA" if "isyn_exc" in cell.units else "mV")
+        out[proj.label] = WeightData(index.pre, index.post, model.p_weight[index.positions].copy(),
+                                     model.p_delay[index.positions] * model.dt, unit)
+    return out
