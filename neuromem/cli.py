@@ -104,7 +104,8 @@ def _run_arguments(parser: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     network, settings = load_model(args.model)
     _check_output(args.out, "--out", suffixes=(".h5", ".hdf5"))
-    _check_output(args.plot, "--plot", suffixes=_figure_suffixes())
+    if args.plot:  # matplotlib is imported only when a figure is asked for
+        _check_output(args.plot, "--plot", suffixes=_figure_suffixes())
     duration = settings.duration if args.duration is None else args.duration
     seed = settings.seed if args.seed is None else args.seed
     results = network.run(duration, seed=seed, backend=args.backend)

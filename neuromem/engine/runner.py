@@ -148,7 +148,9 @@ def _loop(network: Network, model: EngineModel, state: _RunState, n_steps: int,
             for hook, every in zip(network.hooks, hook_steps):
                 if reached % every == 0:
                     hook.exchange(view)
-            if bar is None and _want_bar(progress, time.perf_counter() - started,
+            first_chunk = step == 0  # includes loading or compiling the kernel: no estimate
+            if bar is None and _want_bar(progress, None if first_chunk else
+                                         time.perf_counter() - started,
                                          reached - step, n_steps - reached):
                 from tqdm.auto import tqdm
 
@@ -162,11 +164,14 @@ def _loop(network: Network, model: EngineModel, state: _RunState, n_steps: int,
             bar.close()
 
 
-def _want_bar(progress: bool | None, chunk_s: float, chunk_steps: int, remaining: int) -> bool:
+def _want_bar(progress: bool | None, chunk_s: float | None, chunk_steps: int,
+              remaining: int) -> bool:
     """Show a bar when asked, or when the remaining steps would take > PROGRESS_AFTER_S
-    at the speed of the chunk just run (the first chunk includes any JIT compile)."""
+    at the speed of the chunk just run (``chunk_s`` None: no estimate yet)."""
     if progress is not None:
         return progress and remaining > 0
+    if chunk_s is None:
+        return False
     return remaining > 0 and chunk_s / max(chunk_steps, 1) * remaining > PROGRESS_AFTER_S
 
 

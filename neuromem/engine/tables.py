@@ -126,10 +126,8 @@ def _register(index: dict, table: str, cols: dict, order: np.ndarray, network) -
 
 def _static(parts: list[dict], n: int, index: dict, network) -> dict:
     cols = _concat(parts, _COMMON)
-    pairs = np.stack([cols["delay"].astype(np.int64), cols["queue"].astype(np.int64)], axis=1)
-    groups, group = np.unique(pairs, axis=0, return_inverse=True)
-    if groups.shape[0] == 0:
-        groups = np.array([[1, 1]], dtype=np.int64)
+    codes, group = np.unique(2 * cols["delay"].astype(np.int64) + cols["queue"], return_inverse=True)
+    groups = np.stack([codes // 2, codes % 2], axis=1) if codes.size else np.array([[1, 1]])
     key = cols["pre"].astype(np.int64) * groups.shape[0] + group.ravel()
     order = np.argsort(key, kind="stable")
     _register(index, "static", cols, order, network)
