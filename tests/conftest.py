@@ -29,3 +29,17 @@ def hand_results() -> Results:
                    model={"label": "hand", "dt": 0.1, "populations": [{"label": "exc"}],
                           "projections": []},
                    weights={"exc/inh": weights}, provenance={"run_s": 0.25, "n_steps": 5000})
+
+
+@pytest.fixture(autouse=True)
+def restore_brian2_clock():
+    """Brian2 keeps a process-wide default clock; a test that changes it must not change
+    the time step of a later test's Brian2 or pyNN.brian2 run."""
+    import sys
+
+    brian2 = sys.modules.get("brian2")
+    saved = brian2.defaultclock.dt if brian2 is not None else None
+    yield
+    brian2 = sys.modules.get("brian2")
+    if brian2 is not None:
+        brian2.defaultclock.dt = saved if saved is not None else 0.1 * brian2.ms
