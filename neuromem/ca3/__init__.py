@@ -12,8 +12,9 @@ Example
 """
 from .memory import CA3Memory, CA3Run, OperationResult, decode
 from .network import build_network
+from .oracle import expected_outputs
 from .parameters import memory_neuron_count, synapse_count
 from .schedule import Operation, Schedule
 
 __all__ = ["CA3Memory", "CA3Run", "Operation", "OperationResult", "Schedule", "build_network",
-           "decode", "memory_neuron_count", "synapse_count"]
+           "decode", "expected_outputs", "memory_neuron_count", "synapse_count"]

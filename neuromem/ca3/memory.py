@@ -29,8 +29,8 @@ import numpy as np
 
 from ..errors import ModelError
 from ..results import Results
-from .network import build_network
-from .parameters import DT_MS, OUTPUT_LABEL, STDP_W_MAX
+from .network import build_network, checked_weights
+from .parameters import CONTENT_TO_CUE, CUE_TO_CONTENT, DT_MS, OUTPUT_LABEL, STDP_W_MAX
 from .schedule import OUTPUT_TICKS, Operation, Schedule
 
 INPUT_SHIFT_MS = DT_MS
@@ -72,6 +72,13 @@ class CA3Run:
     outputs: list[OperationResult]
     shift: float
 
+    def final_weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """Plastic weights (nA) at the end of the run: cue→content (C×M) and
+        content→cue (M×C), e.g. for :meth:`CA3Memory.preload_weights`."""
+        c, m = self.results["cueCue"].size, self.results["contCue"].size
+        return (self.results.weights[CUE_TO_CONTENT].matrix(c, m),
+                self.results.weights[CONTENT_TO_CUE].matrix(m, c))
+
 
 class CA3Memory:
     """A spiking CA3 content-addressable memory of ``cues`` addresses (one-hot, C) and
@@ -111,6 +118,18 @@ class CA3Memory:
             self.cue_to_content[c, b] = STDP_W_MAX
             self.content_to_cue[:, c] = 0.0
             self.content_to_cue[b, c] = STDP_W_MAX
+        self._cache = None
+
+    def preload_weights(self, cue_to_content: np.ndarray, content_to_cue: np.ndarray) -> None:
+        """Start from given plastic weights (nA, in [0, 6]): cue→content (C×M) and
+        content→cue (M×C), e.g. a previous run's :meth:`CA3Run.final_weights`. Only
+        before any operation."""
+        if self.schedule.ops:
+            raise ModelError("preload_weights: only before the first operation")
+        self.cue_to_content = checked_weights(cue_to_content, (self.cues, self.content_bits),
+                                              "cue_to_content")
+        self.content_to_cue = checked_weights(content_to_cue, (self.content_bits, self.cues),
+                                              "content_to_cue")
         self._cache = None
 
     def learn(self, cue: int, content: Iterable[int], at: int | None = None) -> OperationResult:

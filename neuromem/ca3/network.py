@@ -42,12 +42,10 @@ def build_network(cues: int, content_bits: int, input_trains: Sequence[Sequence[
     if len(input_trains) != c + m:
         raise ModelError(f"input_trains: {len(input_trains)} trains given; need C + M = {c + m} "
                          "(cues first, then content bits)")
-    initial = {"cue_to_content": _matrix(cue_to_content, (c, m), "cue_to_content"),
-               "content_to_cue": _matrix(content_to_cue, (m, c), "content_to_cue")}
-    net = Network(dt=dt, label=f"ca3_C{c}_M{m}")
-    # The model needs SpiNNaker's update order (see docs/ca3.md); requested from the
-    # engine as this network attribute (a no-op until the engine implements it).
-    net.semantics = "spinnaker"
+    initial = {"cue_to_content": checked_weights(cue_to_content, (c, m), "cue_to_content"),
+               "content_to_cue": checked_weights(content_to_cue, (m, c), "content_to_cue")}
+    # The model needs sPyNNaker's IF_curr_exp update (docs/ca3.md, "Semantics").
+    net = Network(dt=dt, label=f"ca3_C{c}_M{m}", scheme="spinnaker")
     pops = {INPUT_LABEL: net.add(Population(c + m, SpikeSourceArray(list(input_trains)), label=INPUT_LABEL))}
     for spec in POPULATIONS:
         pops[spec.label] = net.add(Population(spec.size(c, m), IF_curr_exp(**spec.parameters),
@@ -72,7 +70,8 @@ def _connect(net: Network, spec: ConnectionSpec, pops: dict, c: int, m: int, ini
         synapse = STDPMechanism(SpikePairRule(tau_plus=STDP_TAU, tau_minus=STDP_TAU,
                                               A_plus=STDP_A, A_minus=STDP_A),
                                 AdditiveWeightDependence(w_min=STDP_W_MIN, w_max=STDP_W_MAX),
-                                weight=initial[key], delay=spec.delay)
+                                weight=initial[key], delay=spec.delay,
+                                dendritic_delay_fraction=1.0)
         receptor = "excitatory"
     else:
         synapse = StaticSynapse(weight=spec.weight(c, m), delay=spec.delay)
@@ -102,7 +101,8 @@ def _positive(value: int, name: str) -> int:
     return int(value)
 
 
-def _matrix(value: np.ndarray | None, shape: tuple[int, int], name: str) -> np.ndarray:
+def checked_weights(value: np.ndarray | None, shape: tuple[int, int], name: str) -> np.ndarray:
+    """``value`` as a float array of ``shape`` with weights in [0, 6] nA (zeros if None)."""
     if value is None:
         return np.zeros(shape)
     arr = np.asarray(value, dtype=float)

@@ -50,11 +50,13 @@ class Operation:
     bits: tuple[int, ...] = ()
 
     def describe(self) -> str:
+        """Human-readable, e.g. ``learn cue 3 <- {1, 3, 4, 8}``."""
+        bits = "{" + ", ".join(str(b) for b in self.bits) + "}"
         if self.kind == "learn":
-            return f"learn cue {self.cue} <- {set(self.bits) or '{}'}"
+            return f"learn cue {self.cue} <- {bits}"
         if self.kind == "recall_cue":
             return f"recall by cue {self.cue}"
-        return f"recall by content {set(self.bits)}"
+        return f"recall by content {bits}"
 
 
 @dataclass
