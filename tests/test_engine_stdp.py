@@ -20,9 +20,13 @@ TAU_PLUS, TAU_MINUS, A_PLUS, A_MINUS = 16.8, 33.7, 0.01, 0.012
 W_MIN, W_MAX, W0 = 0.0, 0.01, 0.004
 
 
-def final_weight(delta_t, dependence):
-    arrival = PRE_TIME + PLASTIC_DELAY
-    post_time = arrival + delta_t
+def final_weight(delta_t, dependence, dendritic=False):
+    """Final weight after one pre spike (emitted at PRE_TIME) and one post spike.
+
+    Axonal delay: Δt = t_post − (t_pre + d). Dendritic delay: the post spike reaches the
+    synapse d after emission, Δt = (t_post + d) − t_pre, and Δt = 0 depresses.
+    """
+    post_time = PRE_TIME + delta_t + (-PLASTIC_DELAY if dendritic else PLASTIC_DELAY)
     teacher_time = round(post_time - DT, 10)  # teacher arrives after one step (delay dt)
     net = nm.Network(dt=DT)
     pre = net.add(nm.Population(1, nm.SpikeSourceArray([PRE_TIME]), label="pre"))
@@ -33,7 +37,8 @@ def final_weight(delta_t, dependence):
                           nm.StaticSynapse(weight=30.0, delay=DT)))
     stdp = nm.STDPMechanism(
         nm.SpikePairRule(tau_plus=TAU_PLUS, tau_minus=TAU_MINUS, A_plus=A_PLUS, A_minus=A_MINUS),
-        dependence(w_min=W_MIN, w_max=W_MAX), weight=W0, delay=PLASTIC_DELAY)
+        dependence(w_min=W_MIN, w_max=W_MAX), weight=W0, delay=PLASTIC_DELAY,
+        dendritic_delay_fraction=1.0 if dendritic else 0.0)
     net.add(nm.Projection(pre, post, nm.OneToOneConnector(), stdp, label="plastic"))
     post.record("spikes")
     res = net.run(150.0, seed=3)
@@ -78,32 +83,9 @@ def test_weights_are_clipped_to_bounds():
     assert net.run(60.0, seed=1).weights["plastic"].weight[0] == 0.0   # then depressed, clipped
 
 
-def final_weight_dendritic(delta_t):
-    """Dendritic delay: the post spike (emitted at P) reaches the synapse at P + d; the pair
-    is Δt = P + d − T with T the pre emission time, and Δt = 0 depresses."""
-    post_time = PRE_TIME + delta_t - PLASTIC_DELAY
-    net = nm.Network(dt=DT)
-    pre = net.add(nm.Population(1, nm.SpikeSourceArray([PRE_TIME]), label="pre"))
-    teacher = net.add(nm.Population(1, nm.SpikeSourceArray([round(post_time - DT, 10)]),
-                                    label="teacher"))
-    post = net.add(nm.Population(1, nm.IF_curr_delta(tau_refrac=2.0), label="post",
-                                 initial_values={"v": -65.0}))
-    net.add(nm.Projection(teacher, post, nm.OneToOneConnector(),
-                          nm.StaticSynapse(weight=30.0, delay=DT)))
-    stdp = nm.STDPMechanism(
-        nm.SpikePairRule(tau_plus=TAU_PLUS, tau_minus=TAU_MINUS, A_plus=A_PLUS, A_minus=A_MINUS),
-        nm.AdditiveWeightDependence(w_min=W_MIN, w_max=W_MAX), weight=W0, delay=PLASTIC_DELAY,
-        dendritic_delay_fraction=1.0)
-    net.add(nm.Projection(pre, post, nm.OneToOneConnector(), stdp, label="plastic"))
-    post.record("spikes")
-    res = net.run(150.0, seed=3)
-    assert res["post"].spike_times.tolist() == pytest.approx([post_time])
-    return res.weights["plastic"].weight[0]
-
-
 @pytest.mark.parametrize("delta_t", [-30, -5, -1, 0, 1, 5, 30])
 def test_dendritic_delay_pairing(delta_t):
-    w = final_weight_dendritic(float(delta_t))
+    w = final_weight(float(delta_t), nm.AdditiveWeightDependence, dendritic=True)
     if delta_t > 0:
         expected = W0 + A_PLUS * W_MAX * np.exp(-delta_t / TAU_PLUS)
     else:
