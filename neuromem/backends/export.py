@@ -15,9 +15,12 @@ exactly the network the engine and the live back ends build. The script needs Py
 with its simulator, numpy, and neuromem only to write the results file
 (``results.h5`` in neuromem's HDF5 schema, readable by ``neuromem plot``).
 
-MPI: the script is safe to start under ``mpirun`` (NEST built with MPI). Every rank
-builds its share of the network from the same files; recorded data are gathered
-collectively and only rank 0 writes ``results.h5`` (other ranks write nothing).
+MPI: the script is safe to start under ``mpirun``/``srun``. With NEST built with MPI,
+every rank builds its share of the network from the same files and recorded data are
+gathered collectively (``get_data(gather=True)`` on all ranks). Only MPI rank 0 (read
+from the launcher's environment, see :func:`mpi_world`) writes ``results.h5``; other
+ranks write nothing. With a serial simulator (Brian2, a NEST without MPI) every process
+runs the whole network and rank 0 still writes alone.
 
 SpiNNaker: ``run.py`` creates ``~/.spynnaker.cfg`` from the hardware profile when it
 is missing (never overwriting one), prints and stores the mapping (application cores,
@@ -72,7 +75,7 @@ def export_script(network: Network, target: str, out_dir: str | os.PathLike[str]
         lines += _population_lines(pop, plan, out)
     lines.append("")
     for proj in plan.projections:
-        lines += _projection_lines(proj, out, plan.target)
+        lines += _projection_lines(proj, out)
     lines += _footer(plan)
     _write_text(out / "plan.json", json.dumps(plan_summary(plan, profile), indent=1))
     script = out / "run.py"
@@ -91,7 +94,7 @@ def plan_summary(plan: NetworkPlan, profile: Profile) -> dict[str, Any]:
                         for p in plan.populations],
         "projections": [{"label": p.label, "pre": p.pre, "post": p.post,
                          "receptor_type": p.receptor_type, "negated": p.negated,
-                         "weight_unit": p.weight_unit, "stdp": p.stdp}
+                         "weight_unit": p.weight_unit, "stdp": p.stdp, "short_term": p.short_term}
                         for p in plan.projections],
     }
 
@@ -104,7 +107,8 @@ def load_plan_summary(path: str | os.PathLike[str]) -> NetworkPlan:
                            record={k: np.asarray(v, dtype=np.int64) for k, v in p["record"].items()})
             for p in d["populations"]]
     projs = [ProjectionPlan(p["label"], p["pre"], p["post"], p["receptor_type"], np.zeros((0, 4)),
-                            p["negated"], p["weight_unit"], p["stdp"]) for p in d["projections"]]
+                            p["negated"], p["weight_unit"], p["stdp"], p.get("short_term"))
+             for p in d["projections"]]
     return NetworkPlan(d["target"], d["dt"], d["duration"], d["seed"], d["simulator_seed"],
                        d["time_offset"], pops, projs, d["model"], d["warnings"])
 
@@ -212,16 +216,17 @@ def _cells(ref: str, cells: np.ndarray, pop: PopulationPlan, out: Path, what: st
     return f"{ref}[load({name!r})]"
 
 
-def _projection_lines(proj: ProjectionPlan, out: Path, target: str) -> list[str]:
+def _projection_lines(proj: ProjectionPlan, out: Path) -> list[str]:
     name = f"{proj.label}.conn.npy"
     _save_npy(out, name, proj.connections)
-    if proj.stdp is None:
-        synapse = "sim.StaticSynapse()"
-    else:
-        extra = ", dendritic_delay_fraction=0" if target == "brian2" else ""
+    if proj.stdp is not None:
         synapse = (f"sim.STDPMechanism(timing_dependence=sim.SpikePairRule(**{proj.stdp['timing']!r}), "
-                   f"weight_dependence=sim.{proj.stdp['weight_dependence']}(**{proj.stdp['bounds']!r})"
-                   f"{extra})")
+                   f"weight_dependence=sim.{proj.stdp['weight_dependence']}(**{proj.stdp['bounds']!r}), "
+                   f"dendritic_delay_fraction={proj.stdp['dendritic_delay_fraction']!r})")
+    elif proj.short_term is not None:
+        synapse = f"sim.TsodyksMarkramSynapse(**{proj.short_term!r})"
+    else:
+        synapse = "sim.StaticSynapse()"
     sign = "  # inhibitory currents are negative weights in PyNN" if proj.negated else ""
     return [f"projections[{proj.label!r}] = sim.Projection(",
             f"    populations[{proj.pre!r}], populations[{proj.post!r}],",
@@ -237,9 +242,9 @@ def _footer(plan: NetworkPlan) -> list[str]:
 
 def save_results(sim: Any, folder: str | os.PathLike[str], populations: dict[str, Any],
                  projections: dict[str, Any]) -> Path:
-    """Collect the recordings of an exported script's run and, on MPI rank 0, write
-    ``results.h5`` (and ``mapping.json`` for SpiNNaker) into ``folder``. Every rank
-    must call it (data are gathered collectively)."""
+    """Collect the recordings of an exported script's run and, on MPI rank 0 only, write
+    ``results.h5`` (and ``mapping.json`` for SpiNNaker) into ``folder``. Every rank must
+    call it (PyNN gathers the data collectively)."""
     from .pynn import collect_results
 
     folder = Path(folder)
@@ -250,15 +255,36 @@ def save_results(sim: Any, folder: str | os.PathLike[str], populations: dict[str
 
         extra["mapping"] = mapping_summary()
     results = collect_results(plan, populations, projections)
-    results.provenance.update(extra, exported_script=True, mpi_processes=sim.num_processes())
+    rank, size = mpi_world()
+    results.provenance.update(extra, exported_script=True, mpi_processes=size,
+                              simulator_processes=sim.num_processes(), written_by_rank=rank)
     path = folder / "results.h5"
-    if sim.rank() == 0:
+    if rank == 0:
+        if size > sim.num_processes():
+            print(f"note: {size} MPI processes but the simulator is not distributed "
+                  f"({sim.num_processes()} process): every process simulated the whole network")
         results.save(path)
         if extra:
             _write_text(folder / "mapping.json", json.dumps(extra["mapping"], indent=1))
             print("mapping: " + ", ".join(f"{k} {v}" for k, v in extra["mapping"].items()))
-        print(f"wrote {path}")
+        print(f"rank 0 of {size} wrote {path}")
     return path
+
+
+MPI_ENVIRONMENT = (("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"),   # Open MPI
+                   ("PMI_RANK", "PMI_SIZE"),                           # MPICH, Intel MPI
+                   ("SLURM_PROCID", "SLURM_NTASKS"))                   # srun
+
+
+def mpi_world() -> tuple[int, int]:
+    """(rank, number of processes) of the MPI job this process belongs to, read from the
+    launcher's environment (mpirun/mpiexec/srun); (0, 1) outside MPI. Reading the
+    environment needs no mpi4py, and is right also when the simulator itself is serial
+    (pyNN.brian2, a NEST build without MPI), whose ``sim.rank()`` is 0 on every process."""
+    for rank_name, size_name in MPI_ENVIRONMENT:
+        if rank_name in os.environ and size_name in os.environ:
+            return int(os.environ[rank_name]), int(os.environ[size_name])
+    return 0, 1
 
 
 def _save(out: Path, name: str, **arrays: np.ndarray) -> None:
@@ -279,6 +305,26 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _export_nir(network: Network, args: argparse.Namespace, seed: int) -> int:
+    """``neuromem export MODEL --target nir``: list what NIR cannot express, then write
+    ``DIR/network.nir`` (refused with every problem listed when there are any)."""
+    from .nir import consumer_notes, nir_problems, save_graph, to_nir
+
+    if args.check:
+        problems = nir_problems(network, seed)
+        print("NIR check: " + ("OK" if not problems else "REFUSED"))
+        for problem in problems:
+            print(f"  problem: {problem}")
+        return 1 if problems else 0
+    graph = to_nir(network, seed=seed, time_unit=args.time_unit)
+    for note in consumer_notes(graph):
+        print(f"  note: {note}")
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    path = save_graph(graph, Path(args.out) / "network.nir")
+    print(f"wrote {path} (times in {args.time_unit})")
+    return 0
+
+
 def run_exported(script: str | os.PathLike[str], timeout: float | None = None,
                  env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run an exported script with this Python in its own folder (where sPyNNaker writes
@@ -291,8 +337,10 @@ def run_exported(script: str | os.PathLike[str], timeout: float | None = None,
 def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``neuromem export MODEL.yaml --target T -o DIR``."""
     parser.add_argument("model", help="model file (YAML)")
-    parser.add_argument("--target", required=True, choices=sorted(EXPORT_TARGETS),
-                        help="what the script runs on")
+    parser.add_argument("--target", required=True, choices=sorted(EXPORT_TARGETS) + ["nir"],
+                        help="what the script runs on, or 'nir' for a NIR graph (DIR/network.nir)")
+    parser.add_argument("--time-unit", choices=["ms", "s"], default="ms",
+                        help="time unit of a NIR graph (snnTorch and Norse expect s; default ms)")
     parser.add_argument("-o", "--out", required=True, help="output folder (created)")
     parser.add_argument("--profile", help="hardware profile name or YAML path (default per target)")
     parser.add_argument("--seed", type=int, help="seed (default: the model's)")
@@ -319,6 +367,8 @@ def run_export(args: argparse.Namespace) -> int:
     from ..spec import load_model
 
     network, settings = load_model(args.model)
+    if args.target == "nir":
+        return _export_nir(network, args, settings.seed if args.seed is None else args.seed)
     simulator = EXPORT_TARGETS[args.target]
     profile = load_profile(args.profile) if args.profile else default_profile(simulator)
     seed = settings.seed if args.seed is None else args.seed

@@ -3,9 +3,10 @@
 A *profile* (``hardware/<name>.yaml``) says what a target supports: cell types, STDP
 weight dependences, recordable variables, allowed time steps (ms), neurons per core
 and board size (SpiNNaker). :func:`check_fit` compares a network with a profile and
-lists **every** problem at once (unsupported cell or plasticity types, delays that
-are not whole multiples of the time step, too many cores for the board), plus
-warnings (16-bit weights that round to zero, slowed-down SpiNNaker runs) and a
+lists **every** problem at once (unsupported cell, synapse or plasticity types,
+engine-only features — hooks, adaptive thresholds, the pre/post-increment rule —, an
+STDP delay convention the target does not have, delays that are not whole multiples
+of the time step, too many cores for the board), plus warnings (16-bit weights that round to zero, slowed-down SpiNNaker runs) and a
 resource estimate (cores, chips).
 
 Example
@@ -30,7 +31,7 @@ import yaml
 
 from ..errors import ModelError, UnsupportedFeatureError
 from ..network import Network
-from ..synapses import STDPMechanism
+from ..synapses import PrePostIncrementRule, STDPMechanism
 
 HARDWARE_DIR = Path(__file__).resolve().parents[2] / "hardware"
 DEFAULT_PROFILES = {"nest": "nest", "brian2": "brian2", "spinnaker": "spinn5"}
@@ -124,6 +125,7 @@ def check_fit(network: Network, profile: Profile, seed: int = 0,
     if connections is None:
         connections = realise_connections(network, seed)
     report = FitReport(profile.name)
+    _check_engine_only(network, profile, report)
     _check_timestep(network, profile, report)
     _check_cells(network, profile, report)
     _check_projections(network, connections, profile, report)
@@ -131,6 +133,23 @@ def check_fit(network: Network, profile: Profile, seed: int = 0,
         _estimate_spinnaker(network, profile, report)
         _check_weight_precision(network, connections, profile, report)
     return report
+
+
+def _check_engine_only(network: Network, profile: Profile, report: FitReport) -> None:
+    """Engine features without a PyNN equivalent, and the integration scheme."""
+    if network.hooks:
+        names = ", ".join(type(h).__name__ for h in network.hooks)
+        report.problems.append(f"network hooks ({names}) run only on the embedded engine; "
+                               "PyNN back ends cannot run them")
+    for pop in network.populations:
+        if pop.adaptive_threshold is not None:
+            report.problems.append(f"population {pop.label!r}: AdaptiveThreshold has no PyNN "
+                                   "equivalent (engine only)")
+    scheme = profile.get("scheme", "exact")
+    if network.scheme != "exact" and network.scheme != scheme:
+        report.warnings.append(f"network scheme {network.scheme!r}: the engine integrates with it, "
+                               f"but {profile.name} integrates its own way ({scheme!r}); runs will "
+                               "differ by the scheme's error")
 
 
 def _check_timestep(network: Network, profile: Profile, report: FitReport) -> None:
@@ -165,12 +184,7 @@ def _check_projections(network: Network, connections: list, profile: Profile,
                        report: FitReport) -> None:
     h = network.dt
     for proj, conn in zip(network.projections, connections):
-        syn = proj.synapse_type
-        if isinstance(syn, STDPMechanism):
-            wd = type(syn.weight_dependence).__name__
-            if wd not in profile.get("weight_dependences"):
-                report.problems.append(f"projection {proj.label!r}: STDP weight dependence {wd} is not "
-                                       f"supported on {profile.name}")
+        _check_synapse(proj, profile, report)
         if conn.delay.size:
             steps = conn.delay / h
             bad = (np.abs(steps - np.round(steps)) > 1e-9 * np.maximum(1.0, steps)) | (steps < 1 - 1e-9)
@@ -179,6 +193,32 @@ def _check_projections(network: Network, connections: list, profile: Profile,
                     f"projection {proj.label!r}: {int(bad.sum())} delay(s) (e.g. "
                     f"{float(conn.delay[bad][0]):g} ms) are not whole multiples (>= 1) of the "
                     f"time step {h} ms")
+
+
+def _check_synapse(proj: Any, profile: Profile, report: FitReport) -> None:
+    syn, where = proj.synapse_type, f"projection {proj.label!r}"
+    kind = type(syn).__name__
+    if kind not in profile.get("synapse_types", ["StaticSynapse", "STDPMechanism"]):
+        why = profile.get("refused_synapse_notes", {}).get(kind, "")
+        report.problems.append(f"{where}: {kind} is not supported on {profile.name}"
+                               + (f" ({why})" if why else ""))
+    note = profile.get("synapse_notes", {}).get(kind)
+    if note:
+        report.warnings.append(f"{where}: {note}")
+    if not isinstance(syn, STDPMechanism):
+        return
+    if isinstance(syn.timing_dependence, PrePostIncrementRule):
+        report.problems.append(f"{where}: PrePostIncrementRule has no PyNN equivalent (engine only)")
+    wd = type(syn.weight_dependence).__name__
+    if wd not in profile.get("weight_dependences"):
+        report.problems.append(f"{where}: STDP weight dependence {wd} is not supported on {profile.name}")
+    fractions = [float(f) for f in profile.get("dendritic_delay_fractions", [0.0, 1.0])]
+    if syn.dendritic_delay_fraction not in fractions:
+        report.problems.append(
+            f"{where}: STDPMechanism(dendritic_delay_fraction={syn.dendritic_delay_fraction:g}) "
+            f"cannot run on {profile.name}, which supports only {fractions} "
+            "(0: axonal delay, as pyNN.brian2; 1: dendritic delay, as NEST's stdp_synapse and "
+            "SpiNNaker); set it on the STDPMechanism")
 
 
 def _estimate_spinnaker(network: Network, profile: Profile, report: FitReport) -> None:

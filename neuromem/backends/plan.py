@@ -48,7 +48,7 @@ import numpy as np
 from ..cells import SpikeSourceArray
 from ..network import Network, Population
 from ..random import resolve, streams
-from ..synapses import STDPMechanism
+from ..synapses import STDPMechanism, TsodyksMarkramSynapse
 from .fitcheck import Profile, check_fit, default_profile
 
 TARGETS = ("nest", "brian2", "spinnaker")
@@ -92,6 +92,7 @@ class ProjectionPlan:
     negated: bool
     weight_unit: str
     stdp: dict[str, Any] | None = None
+    short_term: dict[str, Any] | None = None
 
 
 @dataclass
@@ -188,14 +189,17 @@ def _projection_plan(proj, conn, target: str) -> ProjectionPlan:
         weight = -weight
     rows = np.column_stack([conn.pre.astype(float), conn.post.astype(float), weight, conn.delay])
     unit = "uS" if cell.conductance_based else ("nA" if "tau_syn_E" in cell.parameters else "mV")
-    stdp = None
+    stdp, short_term = None, None
     syn = proj.synapse_type
     if isinstance(syn, STDPMechanism):
         td, wd = syn.timing_dependence, syn.weight_dependence
         stdp = {"timing": {"tau_plus": td.tau_plus, "tau_minus": td.tau_minus,
                            "A_plus": td.A_plus, "A_minus": td.A_minus},
                 "weight_dependence": type(wd).__name__,
-                "bounds": {"w_min": wd.w_min, "w_max": wd.w_max}}
+                "bounds": {"w_min": wd.w_min, "w_max": wd.w_max},
+                "dendritic_delay_fraction": syn.dendritic_delay_fraction}
+    elif isinstance(syn, TsodyksMarkramSynapse):
+        short_term = {"U": syn.U, "tau_rec": syn.tau_rec, "tau_facil": syn.tau_facil}
     return ProjectionPlan(label=proj.label, pre=proj.pre.parent.label, post=proj.post.parent.label,
                           receptor_type=proj.receptor_type, connections=rows.reshape(-1, 4),
-                          negated=negate, weight_unit=unit, stdp=stdp)
+                          negated=negate, weight_unit=unit, stdp=stdp, short_term=short_term)

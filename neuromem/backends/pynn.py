@@ -16,6 +16,9 @@ Conventions that differ between simulators and are evened out here:
 * spike times of cells are reported NEST-style, at the end of the step in which
   the threshold was crossed. Brian2 reports the start of that step; one ``dt`` is
   added to its cells' spike times (spike sources already agree).
+* STDP keeps the network's ``dendritic_delay_fraction`` (the fit check allows 1 on
+  NEST and SpiNNaker, 0 on Brian2); ``TsodyksMarkramSynapse`` becomes PyNN's
+  ``TsodyksMarkramSynapse`` (NEST: ``tsodyks_synapse``).
 * Brian2 runs with the code-generation target of the ``brian2`` profile
   (``numpy``: no compiler needed) and integrates PyNN's equations with the methods
   PyNN picks (``exact`` for the linear LIF models, ``euler`` otherwise).
@@ -139,7 +142,7 @@ def setup(sim: ModuleType, plan: NetworkPlan) -> None:
 def build(sim: ModuleType, plan: NetworkPlan) -> tuple[dict[str, Any], dict[str, Any]]:
     """Create the plan's populations and projections with ``sim``; returns them by label."""
     pops = {p.label: _population(sim, p, plan.target) for p in plan.populations}
-    projs = {p.label: _projection(sim, p, pops, plan.target) for p in plan.projections}
+    projs = {p.label: _projection(sim, p, pops) for p in plan.projections}
     return pops, projs
 
 
@@ -175,16 +178,17 @@ def _view(pop: Any, cells: np.ndarray, size: int) -> Any:
     return pop if cells.size == size else pop[np.asarray(cells, dtype=int)]
 
 
-def _projection(sim: ModuleType, plan: ProjectionPlan, pops: dict[str, Any], target: str) -> Any:
+def _projection(sim: ModuleType, plan: ProjectionPlan, pops: dict[str, Any]) -> Any:
     connector = sim.FromListConnector(plan.connections, column_names=["weight", "delay"])
-    if plan.stdp is None:
-        synapse = sim.StaticSynapse()
-    else:
-        extra = {"dendritic_delay_fraction": 0} if target == "brian2" else {}
+    if plan.stdp is not None:
         synapse = sim.STDPMechanism(
             timing_dependence=sim.SpikePairRule(**plan.stdp["timing"]),
             weight_dependence=getattr(sim, plan.stdp["weight_dependence"])(**plan.stdp["bounds"]),
-            **extra)
+            dendritic_delay_fraction=plan.stdp["dendritic_delay_fraction"])
+    elif plan.short_term is not None:
+        synapse = sim.TsodyksMarkramSynapse(**plan.short_term)
+    else:
+        synapse = sim.StaticSynapse()
     return sim.Projection(pops[plan.pre], pops[plan.post], connector, synapse,
                           receptor_type=plan.receptor_type, label=plan.label)
 
@@ -235,7 +239,13 @@ def _population_data(plan: PopulationPlan, pop: Any, net: NetworkPlan) -> Popula
 
 
 def _weight_data(plan: ProjectionPlan, proj: Any) -> WeightData:
-    rows = np.asarray(proj.get(["weight", "delay"], format="list", with_address=True), dtype=float)
+    if len(plan.connections) == 1:
+        # pyNN.brian2 0.13 cannot list a projection holding a single synapse
+        pre, post = plan.connections[0, :2].astype(int)
+        rows = np.array([[pre, post] + [float(np.asarray(proj.get(name, format="array"))[pre, post])
+                                        for name in ("weight", "delay")]])
+    else:
+        rows = np.asarray(proj.get(["weight", "delay"], format="list", with_address=True), dtype=float)
     rows = rows.reshape(-1, 4)
     sign = -1.0 if plan.negated else 1.0
     return WeightData(rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64), sign * rows[:, 2],
