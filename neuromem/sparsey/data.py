@@ -1,10 +1,16 @@
 """Input preparation for Sparsey: binary images and the published 16×24 MNIST form.
 
 Sparsey's MNIST study used digits scaled to 16×24 (width × height), binarised and
-skeletonised (sparsey.com). :func:`mnist_16x24` derives that form from the original
-28×28 grey images: the central 28-row × 20-column window (MNIST digits sit in a 20×20
-box) is scaled to 24 × 16 pixels with anti-aliasing, thresholded at half the maximum
-grey level and thinned to one-pixel-wide strokes with scikit-image's ``skeletonize``.
+skeletonised with ImageJ (sparsey.com). :func:`mnist_16x24` derives that form from the
+original 28×28 grey images: the whole 28×28 frame is resampled bilinearly to 24 rows ×
+16 columns (pixel-centre convention, the best match to the published files; the digit is
+squeezed horizontally by 16/28), rounded to 8 bits, thresholded per image at its IsoData
+level (ImageJ's default automatic threshold) and thinned with scikit-image's
+``skeletonize`` (Zhang–Suen). Checked against 1000 published 16×24 files (the k-th MNIST
+*test* image of each class, mirrored in SashwatAnagolum/SparseyTestingSystem): Jaccard
+overlap 0.87 of the skeleton pixels, 22 % of images identical; the remaining differences
+are one-pixel offsets where ImageJ's table-driven thinning keeps the other side of a
+two-pixel-wide stroke (docs/sparsey.md).
 
 Example
 -------
@@ -31,6 +37,7 @@ def mnist_16x24(images: np.ndarray, max_value: float = 255.0) -> np.ndarray:
     """28×28 grey MNIST images (N × 28 × 28, 0..``max_value``) → N × 24 × 16 boolean
     skeletons (rows × columns)."""
     try:
+        from skimage.filters import threshold_isodata
         from skimage.morphology import skeletonize
         from skimage.transform import resize
     except ImportError as err:  # pragma: no cover - depends on the installation
@@ -38,11 +45,13 @@ def mnist_16x24(images: np.ndarray, max_value: float = 255.0) -> np.ndarray:
     images = np.asarray(images)
     if images.ndim != 3 or images.shape[1:] != (28, 28):
         raise ModelError(f"mnist_16x24: images have shape {images.shape}, expected (N, 28, 28)")
-    out = np.empty((images.shape[0], 24, 16), dtype=bool)
+    out = np.zeros((images.shape[0], 24, 16), dtype=bool)
     for n, image in enumerate(images):
-        window = image[:, 4:24].astype(np.float64) / max_value
-        scaled = resize(window, (24, 16), order=1, anti_aliasing=True, mode="constant")
-        out[n] = skeletonize(scaled >= 0.5)
+        scaled = resize(image.astype(np.float64) / max_value, (24, 16), order=1, anti_aliasing=False,
+                        mode="constant")
+        grey = np.round(255.0 * np.clip(scaled, 0.0, 1.0)).astype(np.uint8)
+        if grey.min() < grey.max():   # a blank image stays blank
+            out[n] = skeletonize(grey > threshold_isodata(grey))
     return out
 
 
