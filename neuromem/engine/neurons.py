@@ -190,60 +190,85 @@ def _cond_exp_cell(v, ge, gi, r, iext, fe, fi, de, di, gl, el, ee, ei, hc, i0):
     return (vnew if r == 0 else v), (r - 1 if r > 0 else 0), ge * de, gi * di
 
 
+@njit(cache=True, inline="always", error_model="numpy")
+def _fire(v, r, spike_at, reset, refractory_steps):
+    """Threshold test fused into the update: (V, refractory counter, spiked)."""
+    spiked = v >= spike_at
+    return (reset if spiked else v), (refractory_steps if spiked else r), spiked
+
+
 # The update loops run over views of the population's block and index them from 0:
 # numba then knows every index is non-negative (no wrap-around test), and LLVM
-# vectorises the loops over cells. Synaptic input arriving in a step is added by the
-# kernel after these updates (current and conductance kinds) or, for the voltage-jump
-# kinds, before them into ``syn``, which their update consumes as the jump.
+# vectorises the loops over cells. The threshold test is fused into the same loop and
+# marks spiking cells in ``flags``; ``fire=False`` skips it (the adaptive-threshold
+# test then runs separately). Synaptic input arriving in a step is added by the kernel
+# after these updates (current and conductance kinds) or, for the voltage-jump kinds,
+# before them into ``syn``, which their update consumes as the jump.
 
-@njit(cache=True, error_model="numpy")
-def update_curr_exp(a, b, uniform, v, syn, refrac, params, i_ext):
-    vv, rr, ie, ii, ext = v[a:b], refrac[a:b], syn[0, a:b], syn[1, a:b], i_ext[a:b]
+@njit(cache=True, inline="always", error_model="numpy")
+def update_curr_exp(a, b, uniform, fire, v, syn, refrac, params, i_ext, flags):
+    vv, rr, ie, ii, ext, ff = v[a:b], refrac[a:b], syn[0, a:b], syn[1, a:b], i_ext[a:b], flags[a:b]
     if uniform:
         p22, p11e, p11i, p20 = params[0, a], params[1, a], params[2, a], params[3, a]
         p21e, p21i, el, i0 = params[4, a], params[5, a], params[6, a], params[9, a]
+        spike_at = params[7, a] if fire else np.inf
+        reset, ref = params[8, a], np.int32(params[10, a])
         for i in range(b - a):
-            vv[i], rr[i], ie[i], ii[i] = _curr_exp_cell(
+            vn, rn, ie[i], ii[i] = _curr_exp_cell(
                 vv[i], ie[i], ii[i], rr[i], ext[i], p22, p11e, p11i, p20, p21e, p21i, el, i0)
+            vv[i], rr[i], ff[i] = _fire(vn, rn, spike_at, reset, ref)
     else:
         p = params[:, a:b]
         for i in range(b - a):
-            vv[i], rr[i], ie[i], ii[i] = _curr_exp_cell(
+            vn, rn, ie[i], ii[i] = _curr_exp_cell(
                 vv[i], ie[i], ii[i], rr[i], ext[i], p[0, i], p[1, i], p[2, i], p[3, i],
                 p[4, i], p[5, i], p[6, i], p[9, i])
+            vv[i], rr[i], ff[i] = _fire(vn, rn, p[7, i] if fire else np.inf, p[8, i],
+                                        np.int32(p[10, i]))
 
 
 @njit(cache=True, error_model="numpy")
-def update_curr_delta(a, b, uniform, v, syn, refrac, params, i_ext):
+def update_curr_delta(a, b, uniform, fire, v, syn, refrac, params, i_ext, flags):
     vv, rr, ext, je, ji = v[a:b], refrac[a:b], i_ext[a:b], syn[0, a:b], syn[1, a:b]
+    ff = flags[a:b]
     if uniform:
         p22, p20, el, i0 = params[0, a], params[3, a], params[6, a], params[9, a]
+        spike_at = params[7, a] if fire else np.inf
+        reset, ref = params[8, a], np.int32(params[10, a])
         for i in range(b - a):
-            vv[i], rr[i] = _curr_delta_cell(vv[i], rr[i], je[i] - ji[i], ext[i], p22, p20, el, i0)
+            vn, rn = _curr_delta_cell(vv[i], rr[i], je[i] - ji[i], ext[i], p22, p20, el, i0)
+            vv[i], rr[i], ff[i] = _fire(vn, rn, spike_at, reset, ref)
     else:
         p = params[:, a:b]
         for i in range(b - a):
-            vv[i], rr[i] = _curr_delta_cell(vv[i], rr[i], je[i] - ji[i], ext[i],
-                                            p[0, i], p[3, i], p[6, i], p[9, i])
+            vn, rn = _curr_delta_cell(vv[i], rr[i], je[i] - ji[i], ext[i],
+                                      p[0, i], p[3, i], p[6, i], p[9, i])
+            vv[i], rr[i], ff[i] = _fire(vn, rn, p[7, i] if fire else np.inf, p[8, i],
+                                        np.int32(p[10, i]))
     je[:] = 0.0
     ji[:] = 0.0
 
 
-@njit(cache=True, error_model="numpy")
-def update_cond_exp(a, b, uniform, v, syn, refrac, params, i_ext):
-    vv, rr, ge, gi, ext = v[a:b], refrac[a:b], syn[0, a:b], syn[1, a:b], i_ext[a:b]
+@njit(cache=True, inline="always", error_model="numpy")
+def update_cond_exp(a, b, uniform, fire, v, syn, refrac, params, i_ext, flags):
+    vv, rr, ge, gi, ext, ff = v[a:b], refrac[a:b], syn[0, a:b], syn[1, a:b], i_ext[a:b], flags[a:b]
     if uniform:
         fe, fi, de, di, gl = params[0, a], params[1, a], params[2, a], params[3, a], params[4, a]
         el, ee, ei, hc, i0 = params[5, a], params[6, a], params[7, a], params[8, a], params[11, a]
+        spike_at = params[9, a] if fire else np.inf
+        reset, ref = params[10, a], np.int32(params[12, a])
         for i in range(b - a):
-            vv[i], rr[i], ge[i], gi[i] = _cond_exp_cell(
+            vn, rn, ge[i], gi[i] = _cond_exp_cell(
                 vv[i], ge[i], gi[i], rr[i], ext[i], fe, fi, de, di, gl, el, ee, ei, hc, i0)
+            vv[i], rr[i], ff[i] = _fire(vn, rn, spike_at, reset, ref)
     else:
         p = params[:, a:b]
         for i in range(b - a):
-            vv[i], rr[i], ge[i], gi[i] = _cond_exp_cell(
+            vn, rn, ge[i], gi[i] = _cond_exp_cell(
                 vv[i], ge[i], gi[i], rr[i], ext[i], p[0, i], p[1, i], p[2, i], p[3, i],
                 p[4, i], p[5, i], p[6, i], p[7, i], p[8, i], p[11, i])
+            vv[i], rr[i], ff[i] = _fire(vn, rn, p[9, i] if fire else np.inf, p[10, i],
+                                        np.int32(p[12, i]))
 
 
 @njit(cache=True, error_model="numpy")
@@ -294,52 +319,38 @@ def update_adex(a, b, h, v, w, syn, refrac, params, i_ext):
         syn[1, i] *= params[15, i]
 
 
-@njit(cache=True, error_model="numpy")
-def threshold_lif(a, b, v, refrac, params, row_thresh, row_reset, row_ref, spikes, n_spikes):
-    """Threshold test for the LIF kinds; appends spiking cell ids to ``spikes``."""
-    for i in range(a, b):
-        if v[i] >= params[row_thresh, i]:
-            v[i] = params[row_reset, i]
-            refrac[i] = np.int32(params[row_ref, i])
-            spikes[n_spikes] = i
-            n_spikes += 1
-    return n_spikes
-
+# Threshold tests mark spiking cells in a byte array ``flags`` (1 = spiked this step);
+# the kernel then collects the marked cells eight at a time. (The plain LIF test is
+# fused into the update loops above.)
 
 @njit(cache=True, error_model="numpy")
-def threshold_lif_adaptive(a, b, v, refrac, theta, params, row_thresh, row_reset, row_ref, spikes,
-                           n_spikes):
+def threshold_lif_adaptive(a, b, v, refrac, theta, params, row_thresh, row_reset, row_ref, flags):
     """Threshold test with Diehl & Cook's adaptive offset θ: spike when V ≥ v_thresh + θ;
     θ decays by its per-step factor and jumps by theta_plus at each spike."""
-    for i in range(a, b):
-        theta[i] *= params[ROW_THETA_DECAY, i]
-        if v[i] >= params[row_thresh, i] + theta[i]:
-            v[i] = params[row_reset, i]
-            refrac[i] = np.int32(params[row_ref, i])
-            theta[i] += params[ROW_THETA_PLUS, i]
-            spikes[n_spikes] = i
-            n_spikes += 1
-    return n_spikes
+    vv, rr, th, ff, p = v[a:b], refrac[a:b], theta[a:b], flags[a:b], params[:, a:b]
+    for i in range(b - a):
+        decayed = th[i] * p[ROW_THETA_DECAY, i]
+        spiked = vv[i] >= p[row_thresh, i] + decayed
+        vv[i] = p[row_reset, i] if spiked else vv[i]
+        rr[i] = np.int32(p[row_ref, i]) if spiked else rr[i]
+        th[i] = decayed + p[ROW_THETA_PLUS, i] if spiked else decayed
+        ff[i] = spiked
 
 
 @njit(cache=True, error_model="numpy")
-def threshold_izhikevich(a, b, v, u, params, spikes, n_spikes):
+def threshold_izhikevich(a, b, v, u, params, flags):
     for i in range(a, b):
         if v[i] >= 30.0:
             v[i] = params[2, i]
             u[i] += params[3, i]
-            spikes[n_spikes] = i
-            n_spikes += 1
-    return n_spikes
+            flags[i] = 1
 
 
 @njit(cache=True, error_model="numpy")
-def threshold_adex(a, b, v, w, refrac, params, spikes, n_spikes):
+def threshold_adex(a, b, v, w, refrac, params, flags):
     for i in range(a, b):
         if v[i] >= params[5, i]:
             v[i] = params[6, i]
             w[i] += params[8, i]
             refrac[i] = np.int32(params[17, i])
-            spikes[n_spikes] = i
-            n_spikes += 1
-    return n_spikes
+            flags[i] = 1

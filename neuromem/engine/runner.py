@@ -82,16 +82,19 @@ class _RunState:
         self.t_u, self.t_x = np.zeros(n_tm), np.ones(n_tm)
         self.t_last = np.full(n_tm, -1, dtype=np.int64)
         self.t_release = np.zeros(n_tm)
-        capacity = max(64 * n, 1 << 16)
-        self.spk_step = np.zeros(capacity, dtype=np.int64)
-        self.spk_cell = np.zeros(capacity, dtype=np.int64)
         self.spk_count = np.zeros(1, dtype=np.int64)
         self.spike_chunks: list[tuple[np.ndarray, np.ndarray]] = []
         self.samples = np.zeros((n_steps // model.sample_every + 1, model.probe_code.size))
         for j in range(model.probe_code.size):
             self.samples[0, j] = probe_value(model.probe_code[j], model.probe_cell[j],
                                              model.v, model.w, model.syn, model.theta)
-        self.scratch = np.zeros(n, dtype=np.int64)
+        # spikes of one step: every cell once, plus every spike-array spike at most
+        self.scratch = np.zeros(n + max(model.arr_step.size, 1), dtype=np.int64)
+        capacity = max(64 * n, 2 * self.scratch.size, 1 << 16)
+        self.spk_step = np.zeros(capacity, dtype=np.int64)
+        self.spk_cell = np.zeros(capacity, dtype=np.int64)
+        self.flags = np.zeros(-(-n // 8) * 8, dtype=np.uint8)  # padded to whole 8-byte words
+        self.flag_words = self.flags.view(np.uint64)
 
     def _allocate_queues(self, capacity: int) -> None:
         self.ev_sink = np.zeros((2, self.ev_count.shape[1], capacity), dtype=np.int64)
@@ -190,6 +193,7 @@ def _run(model: EngineModel, s: _RunState, n0: int, n1: int) -> int:
         s.ev_sink, s.ev_weight, s.ev_count, s.spill, s.spilled,
         model.record_spikes, s.spk_step, s.spk_cell, s.spk_count,
         model.probe_code, model.probe_cell, s.samples, model.sample_every, s.scratch,
+        s.flags, s.flag_words,
     )
 
 
