@@ -38,3 +38,20 @@ def write_summary(path: Path, title: str, command: str, body: str) -> None:
     text = (f"# {title}\n\nProduced by `{command}` on {platform.machine()} / Python "
             f"{platform.python_version()}.\n\n{body.strip()}\n")
     write_text(str(path), text)
+
+
+def save_tables(path: Path, tables: dict[str, dict[str, object]], attributes: dict[str, object]) -> None:
+    """Write measured tables to HDF5 atomically: one group per table, one dataset per column;
+    ``attributes`` (plain numbers/strings, e.g. seeds, sizes, units) go on the root."""
+    import h5py
+    import numpy as np
+
+    with atomic_output(path) as tmp:
+        with h5py.File(tmp, "w") as h5:
+            for key, value in attributes.items():
+                h5.attrs[key] = value
+            for name, columns in tables.items():
+                group = h5.create_group(name)
+                for column, values in columns.items():
+                    data = np.asarray(values)
+                    group.create_dataset(column, data=data.astype("S") if data.dtype.kind == "U" else data)

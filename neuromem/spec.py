@@ -31,6 +31,9 @@ Units are PyNN's: ms, mV, nA, nF, µS, Hz. The schema (format version 1)::
         #     timing_dependence: {type: SpikePairRule, tau_plus, tau_minus, A_plus, A_minus},
         #     weight_dependence: {type: AdditiveWeightDependence, w_min, w_max}}
         receptor_type: excitatory    # or inhibitory (default excitatory)
+        # or {type: TsodyksMarkramSynapse, weight, delay, U, tau_rec, tau_facil}
+    astrocytes:                      # optional: label -> astrocyte layer or AM-SU modulator
+      astro: {model: gchi, size: 16, projection: exc_exc}   # see neuromem.astro.spec_section
 
 Weights, delays and initial values are a number, a list (one value per connection or
 cell) or ``{distribution: uniform, low: ..., high: ...}`` (any distribution of
@@ -71,17 +74,19 @@ from .errors import ModelError
 from .network import RECEPTOR_TYPES, Cells, Network, Population, Projection
 from .random import RandomDistribution
 from .sources import CURRENT_SOURCES
-from .synapses import WEIGHT_DEPENDENCES, SpikePairRule, STDPMechanism, StaticSynapse
+from .synapses import WEIGHT_DEPENDENCES, SpikePairRule, STDPMechanism, StaticSynapse, TsodyksMarkramSynapse
 
 MODEL_FORMAT_VERSION = 1
 DEFAULT_DT = 0.1
 
 TOP_LEVEL_KEYS = ("neuromem", "name", "description", "dt", "duration", "seed", "populations",
-                  "projections")
+                  "projections", "astrocytes")
 POPULATION_KEYS = ("size", "cell", "parameters", "initial_values", "record", "current_sources")
 RECORD_KEYS = ("variables", "cells", "sampling_interval")
 PROJECTION_KEYS = ("pre", "post", "connector", "synapse", "receptor_type")
-SYNAPSE_TYPES = {"StaticSynapse": StaticSynapse, "STDPMechanism": STDPMechanism}
+SYNAPSE_TYPES = {"StaticSynapse": StaticSynapse, "STDPMechanism": STDPMechanism,
+                 "TsodyksMarkramSynapse": TsodyksMarkramSynapse}
+TSODYKS_MARKRAM_KEYS = ("U", "tau_rec", "tau_facil")
 TIMING_DEPENDENCES = {"SpikePairRule": SpikePairRule}
 
 
@@ -144,6 +149,12 @@ def _parse(mapping: Any, source: str, default_name: str) -> tuple[Network, RunSe
         labelled = {p.label: p for p in network.populations}
         for label, spec in (_optional_mapping(mapping, "projections", "") or {}).items():
             network.add(_projection(_label(label, "projections"), spec, labelled, settings.dt))
+        if mapping.get("astrocytes") is not None:
+            from .astro.spec_section import astrocyte_hook
+
+            for label, spec in _required_mapping(mapping, "astrocytes", "").items():
+                label = _label(label, "astrocytes")
+                network.add_hook(astrocyte_hook(label, spec, network, f"astrocytes.{label}"))
         network.source_description = mapping
         return network, settings
 
@@ -333,8 +344,9 @@ def _synapse(spec: Any, path: str, dt: float) -> StaticSynapse:
     if name not in SYNAPSE_TYPES:
         _fail(f"{path}.type", f"unknown synapse type {_show(name)}; valid are {list(SYNAPSE_TYPES)}")
     extra = ("timing_dependence", "weight_dependence") if name == "STDPMechanism" else ()
+    optional = TSODYKS_MARKRAM_KEYS if name == "TsodyksMarkramSynapse" else ()
     _check_keys(spec, path, required=("type", "weight", *extra),
-                valid=("type", "weight", "delay", *extra))
+                valid=("type", "weight", "delay", *extra, *optional))
     weight = _value(spec["weight"], f"{path}.weight")
     delay = None
     if spec.get("delay") is not None:
@@ -348,6 +360,10 @@ def _synapse(spec: Any, path: str, dt: float) -> StaticSynapse:
                                 f"{path}.weight_dependence", "weight dependence")
         with _context(path):
             return STDPMechanism(timing, dependence, weight=weight, delay=delay)
+    if name == "TsodyksMarkramSynapse":
+        dynamics = {k: _number(spec[k], f"{path}.{k}") for k in TSODYKS_MARKRAM_KEYS if k in spec}
+        with _context(path):
+            return TsodyksMarkramSynapse(weight=weight, delay=delay, **dynamics)
     with _context(path):
         return StaticSynapse(weight=weight, delay=delay)
 

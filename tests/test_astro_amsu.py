@@ -80,3 +80,49 @@ def test_torch_layer_trains():
     assert layer.kappa_sic.grad is not None and layer.kappa_sic.grad.abs().sum() > 0
     opt.step()
     assert not torch.equal(before, layer.kappa_sic.detach())
+
+
+def test_delayed_recall_targets_are_the_stored_symbols():
+    from neuromem.astro.amsu_tasks import delayed_recall_batch
+
+    x, y, mask = delayed_recall_batch(np.random.default_rng(4), batch=3, delay=7, n_symbols=5, length=2)
+    assert x.shape == (11, 3, 7) and mask.tolist() == [False] * 9 + [True] * 2
+    stored = x[:2, :, :5].argmax(-1)
+    assert np.array_equal(y[mask], stored)
+    assert np.all(x[:2, :, 5] == 1) and np.all(x[2:9, :, 5] == 0) and np.all(x[9:, :, 6] == 1)
+
+
+def test_char_corpus_reads_any_text_file(tmp_path):
+    from neuromem.astro.amsu_tasks import CharCorpus
+
+    path = tmp_path / "text.txt"
+    path.write_text("abcabcabd" * 20, encoding="utf-8")
+    corpus = CharCorpus.load(path, valid_fraction=0.25)
+    assert corpus.vocab == ["a", "b", "c", "d"]
+    assert corpus.train.size == 135 and corpus.valid.size == 45
+    x, y = corpus.batch(np.random.default_rng(0), batch=2, length=5)
+    assert np.array_equal(x[1:], y[:-1])
+    with pytest.raises(ModelError, match="no text file"):
+        CharCorpus.load(tmp_path / "missing.txt")
+
+
+def test_sequence_models_match_parameter_counts_and_ablation_is_lif():
+    torch = pytest.importorskip("torch")
+    from neuromem.astro.amsu_models import (SpikingRNN, lstm_parameter_count, matched_lstm,
+                                            parameter_count)
+
+    amsu = SpikingRNN(65, 32, 65, tokens=True)
+    lstm = matched_lstm(65, 65, parameter_count(amsu), tokens=True)
+    assert parameter_count(lstm) == lstm_parameter_count(65, lstm.lstm.hidden_size, 65, tokens=True)
+    # the closest LSTM is within one hidden unit's worth of parameters
+    step = lstm_parameter_count(65, lstm.lstm.hidden_size + 1, 65, True) - parameter_count(lstm)
+    assert abs(parameter_count(lstm) - parameter_count(amsu)) <= step
+    torch.manual_seed(3)
+    ablation = SpikingRNN(6, 16, 4, coupling=False)
+    torch.manual_seed(3)
+    coupled = SpikingRNN(6, 16, 4, coupling=True)
+    x = torch.rand(30, 2, 6) * 2
+    with torch.no_grad():
+        coupled.cell.kappa_gain.zero_()
+        coupled.cell.kappa_sic.zero_()
+        assert torch.equal(ablation(x)[0], coupled(x)[0])

@@ -5,6 +5,8 @@ the G-ChI model and Tsodyks–Markram synapses keep their published per-second r
 every run function takes its steps and durations in ms. Astrocytes integrate on their own
 clock (``astro_dt``, a whole multiple of the synapse/neuron step). The PyTorch layers
 (:mod:`neuromem.astro.amsu_torch`) need the ``snn`` extra and are not imported here.
+:class:`AstrocyteLayer` and :class:`AMSUModulator` run astrocytes beside a network, inside
+``network.run(...)``, as engine hooks.
 
 Example
 -------
@@ -14,8 +16,10 @@ Example
 11.5
 """
 from .amsu import AMSUParameters, run_amsu, run_lif
+from .amsu_engine import AMSUModulator
 from .analysis import oscillation, relative_rms
 from .gchi import GChIParameters
+from .layer import AstrocyteLayer, SynapseAssignment
 from .li_rinzel import LiRinzelParameters, sic_current, simulate_li_rinzel
 from .tripartite import TripartiteRun, TripartiteWiring, run_tripartite
 from .tsodyks_markram import TsodyksMarkramParameters, steady_state_release
@@ -23,7 +27,7 @@ from .wiring import (gap_junctions_by_distance, grid_positions, nearest_assignme
                      ring_gap_junctions)
 
 __all__ = [
-    "AMSUParameters", "GChIParameters", "LiRinzelParameters", "TripartiteRun", "TripartiteWiring",
+    "AMSUModulator", "AMSUParameters", "AstrocyteLayer", "SynapseAssignment", "GChIParameters", "LiRinzelParameters", "TripartiteRun", "TripartiteWiring",
     "TsodyksMarkramParameters", "gap_junctions_by_distance", "grid_positions", "nearest_assignment",
     "oscillation", "pool_assignment", "relative_rms", "ring_gap_junctions", "run_amsu", "run_lif",
     "run_tripartite", "sic_current", "simulate_li_rinzel", "steady_state_release",

@@ -6,7 +6,8 @@ the public run functions take their steps in ms. State per astrocyte, in column 
 
 Equations (De Pittà et al. 2009, 2011; Goldberg et al. 2010; as in Stimberg et al. 2019)::
 
-    dΓ_A/dt = O_N·Y_S·(1 − Γ_A) − Ω_N·(1 + ζ·C/(C + K_KC))·Γ_A        Y_S: summed transmitter
+    dΓ_A/dt = O_N·Y_S·(1 − Γ_A') − Ω_N·(1 + ζ·C/(C + K_KC))·Γ_A'      Y_S: summed transmitter,
+                                                                    Γ_A' = clip(Γ_A, 0, 1) (as example 6)
     dI/dt   = J_β + J_δ − J_3K − J_5P + J_ex + J_coupling
       J_β = O_β·Γ_A,  J_δ = O_δ/(1 + I/κ_δ)·C²/(C² + K_δ²)
       J_3K = O_3K·C⁴/(C⁴ + K_D⁴)·I/(I + K_3K),  J_5P = Ω_5P·I
@@ -200,7 +201,7 @@ def gchi_drift(y: np.ndarray, p: np.ndarray, y_s: float, j_coupling: float, i_dr
 
     ``y_s`` summed transmitter (µM), ``j_coupling`` (µM/s), ``i_drive`` = I_bias·s(t) (µM).
     """
-    gam, ip3, c, h = y[0], y[1], y[2], y[3]
+    gam, ip3, c, h = min(max(y[0], 0.0), 1.0), y[1], y[2], y[3]
     hc = min(max(h, 0.0), 1.0)
     c2 = c * c
     out[0] = p[_O_N] * y_s * (1.0 - gam) - p[_OM_N] * (1.0 + p[_ZETA] * c / (c + p[_K_KC])) * gam

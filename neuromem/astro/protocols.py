@@ -18,7 +18,7 @@ import numpy as np
 from .gchi import GChIParameters, initial_state
 from .tripartite import TripartiteRun, TripartiteWiring, run_tripartite
 from .tsodyks_markram import TsodyksMarkramParameters
-from .wiring import ring_gap_junctions
+from .wiring import grid_positions, ring_gap_junctions
 
 #: Example 2's synapse only adds ρ_c·Y_T per spike: a TM synapse with U_0* = 1 and
 #: instantaneous recovery (Ω_d so large that e^{−Ω_d·Δt} underflows to 0) does exactly that.
@@ -116,3 +116,67 @@ def figure5_ring(duration: float = 4_000_000.0, n: int = 50, dt: float = 50.0) -
     return run_tripartite(wiring, duration, dt=dt, astro_dt=dt,
                           astro_params=GChIParameters.stimberg_example(5), i_bias=bias,
                           gate_period=50_000.0, gate_on=20_000.0)
+
+
+#: Stimberg et al. example 6 at full size (cells; grid side in µm).
+FIGURE6_FULL = {"n_exc": 3200, "n_inh": 800, "n_astro": 3200, "side": 3750.0}
+
+
+def figure6_network(scale: float = 1.0, astrocytes: bool = True, seed: int = 28371,
+                    gap_junction_distance: float = 75.0, record_every: int = 10):
+    """Stimberg et al. example 6 in the engine: COBA network with TM synapses and
+    (``astrocytes``) a closed-loop G-ChI astrocyte grid, as an :class:`AstrocyteLayer`.
+
+    ``scale`` multiplies the numbers of cells and astrocytes; connection probabilities are
+    divided by it so every cell keeps the full network's in-degree (160 excitatory, 160
+    inhibitory inputs), and the grid side shrinks by √scale so astrocytes stay ~66 µm
+    apart (≈ 4 gap-junction partners within 75 µm). Neurons (PyNN units): C_m 0.198 nF,
+    g_l 9.99 nS (τ_m = 19.82 ms), E_l = V_reset −60 mV, V_th −50 mV, refractory 5 ms,
+    E_e 0 / E_i −80 mV, τ_e 5 / τ_i 10 ms; v, g_e, g_i drawn uniformly in [E_l, V_th],
+    [0, w_e], [0, w_i]; drive I_ex = 0.1 nA × [1, 1.2, 1, 1] in 2-s epochs. Synapses:
+    TM (U_0* 0.6, τ_rec 500 ms, τ_facil 300.3 ms), g += w·r_S with w_e 5e-5 µS and
+    w_i 0.001 µS; delays 0.1 ms (one step). Astrocytes: example-6 parameters, α = 0, RK4
+    on a 10 ms clock; each excitatory synapse is sensed (mean over the astrocyte's
+    synapses) and modulated by the astrocyte nearest its postsynaptic cell. Excitatory
+    cells sit on a square grid over the astrocytes' square as in the example;
+    inhibitory cells, which have no position in the example, are placed uniformly at
+    random (seeded by ``seed``). The astrocytes' C (µM) is recorded every ``record_every``
+    astrocyte steps. Returns (network, layer or None).
+    """
+    from .. import (FixedProbabilityConnector, IF_cond_exp, Network, Population, Projection, RandomDistribution,
+                    StepCurrentSource, TsodyksMarkramSynapse)
+    from .layer import AstrocyteLayer, SynapseAssignment
+
+    n_exc = max(1, int(round(FIGURE6_FULL["n_exc"] * scale)))
+    n_inh = max(1, int(round(FIGURE6_FULL["n_inh"] * scale)))
+    n_astro = max(1, int(round(FIGURE6_FULL["n_astro"] * scale)))
+    p_exc, p_inh = min(1.0, 0.05 / scale), min(1.0, 0.2 / scale)
+    side = FIGURE6_FULL["side"] * np.sqrt(scale)
+    w_e, w_i = 5e-5, 0.001
+    cell = IF_cond_exp(cm=0.198, tau_m=0.198 / 0.00999, v_rest=-60.0, v_reset=-60.0, v_thresh=-50.0,
+                       tau_refrac=5.0, e_rev_E=0.0, e_rev_I=-80.0, tau_syn_E=5.0, tau_syn_I=10.0)
+    net = Network(dt=0.1, label="stimberg_fig6")
+    neurons = net.add(Population(n_exc + n_inh, cell, label="neurons"))
+    neurons.initialize(v=RandomDistribution("uniform", low=-60.0, high=-50.0),
+                       gsyn_exc=RandomDistribution("uniform", low=0.0, high=w_e),
+                       gsyn_inh=RandomDistribution("uniform", low=0.0, high=w_i))
+    neurons.record(["spikes"])
+    neurons.inject(StepCurrentSource([0.0, 2000.0, 4000.0], [0.1, 0.12, 0.1]))
+    exc, inh = neurons[:n_exc], neurons[n_exc:]
+
+    def tm(weight: float) -> TsodyksMarkramSynapse:
+        return TsodyksMarkramSynapse(U=0.6, tau_rec=1000.0 / 2.0, tau_facil=1000.0 / 3.33, weight=weight, delay=0.1)
+
+    exc_syn = net.add(Projection(exc, neurons, FixedProbabilityConnector(p_exc), tm(w_e), label="exc_syn"))
+    net.add(Projection(inh, neurons, FixedProbabilityConnector(p_inh), tm(w_i), receptor_type="inhibitory",
+                       label="inh_syn"))
+    if not astrocytes:
+        return net, None
+    rng = np.random.default_rng(seed)
+    positions = np.vstack([grid_positions(n_exc, side=side), rng.uniform(0.0, side, (n_inh, 2))])
+    layer = AstrocyteLayer(
+        "astrocytes", n_astro, exc_syn, interval=10.0, side=side, gap_junction_distance=gap_junction_distance,
+        assignment=SynapseAssignment("grid", post_positions=positions), sense_mean=True,
+        initial=initial_state(n_astro, I=0.01, C=0.01), record=("C",), record_every=record_every)
+    net.add_hook(layer)
+    return net, layer
