@@ -23,8 +23,14 @@ ranks write nothing. With a serial simulator (Brian2, a NEST without MPI) every 
 runs the whole network and rank 0 still writes alone.
 
 SpiNNaker: ``run.py`` creates ``~/.spynnaker.cfg`` from the hardware profile when it
-is missing (never overwriting one), prints and stores the mapping (application cores,
-chips, SDRAM) in ``mapping.json``. A virtual board returns no spike data.
+is missing (never overwriting one), caps every population's neurons per core (from the
+profile, or ``neurons_per_core=`` / ``--neurons-per-core LABEL=N``), prints and stores
+the mapping (application cores, chips, SDRAM) in ``mapping.json``. A virtual board
+returns no spike data. A spike-source array whose trains are all empty is written as
+one shared empty list (sPyNNaker 7.4 crashes on a list of empty trains).
+
+NEST: ``spike_precision`` and ``threads`` come from the profile (``--profile
+nest_precise`` for precise spike timing).
 
 Example
 -------
@@ -44,7 +50,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -60,14 +66,17 @@ _IMPORTS = {"nest": "import pyNN.nest as sim", "brian2": "import pyNN.brian2 as 
 
 
 def export_script(network: Network, target: str, out_dir: str | os.PathLike[str], seed: int,
-                  duration: float, profile: Profile | None = None) -> Path:
+                  duration: float, profile: Profile | None = None,
+                  neurons_per_core: Mapping[str, int] | None = None) -> Path:
     """Write ``run.py`` and its data files for ``target`` (``pynn-nest``, ``pynn-brian2`` or
-    ``spinnaker``) into ``out_dir``; returns the script path. ``duration`` in ms."""
+    ``spinnaker``) into ``out_dir``; returns the script path. ``duration`` in ms.
+    ``neurons_per_core`` (SpiNNaker): caps by population label or cell type that
+    override the profile's."""
     if target not in EXPORT_TARGETS:
         raise ModelError(f"export target {target!r}: choose one of {sorted(EXPORT_TARGETS)}")
     simulator = EXPORT_TARGETS[target]
     profile = profile or default_profile(simulator)
-    plan = make_plan(network, duration, seed, simulator, profile)
+    plan = make_plan(network, duration, seed, simulator, profile, neurons_per_core)
     out = Path(out_dir)
     (out / "data").mkdir(parents=True, exist_ok=True)
     lines = _header(plan, network, profile)
@@ -89,6 +98,7 @@ def plan_summary(plan: NetworkPlan, profile: Profile) -> dict[str, Any]:
         "target": plan.target, "dt": plan.dt, "duration": plan.duration, "seed": plan.seed,
         "simulator_seed": plan.simulator_seed, "time_offset": plan.time_offset,
         "warnings": plan.warnings, "model": plan.model, "profile": profile.name,
+        "options": plan.options,
         "populations": [{"label": p.label, "size": p.size, "model": p.model,
                          "record": {k: v.tolist() for k, v in p.record.items()}}
                         for p in plan.populations],
@@ -110,7 +120,7 @@ def load_plan_summary(path: str | os.PathLike[str]) -> NetworkPlan:
                             p["negated"], p["weight_unit"], p["stdp"], p.get("short_term"))
              for p in d["projections"]]
     return NetworkPlan(d["target"], d["dt"], d["duration"], d["seed"], d["simulator_seed"],
-                       d["time_offset"], pops, projs, d["model"], d["warnings"])
+                       d["time_offset"], pops, projs, d["model"], d["warnings"], d.get("options", {}))
 
 
 def _header(plan: NetworkPlan, network: Network, profile: Profile) -> list[str]:
@@ -144,7 +154,9 @@ def _header(plan: NetworkPlan, network: Network, profile: Profile) -> list[str]:
         lines.append(f"sim.setup(timestep={plan.dt!r}, min_delay={plan.dt!r})")
     elif plan.target == "nest":
         lines.append(f"sim.setup(timestep={plan.dt!r}, min_delay={plan.dt!r}, "
-                     f"rng_seed={plan.simulator_seed}, spike_precision='on_grid')")
+                     f"rng_seed={plan.simulator_seed}, "
+                     f"spike_precision={plan.options['spike_precision']!r}, "
+                     f"threads={plan.options['threads']!r})")
     else:
         lines += [f"config, created = ensure_config(load_profile({profile.name!r}))",
                   "if created:",
@@ -161,7 +173,10 @@ def _population_lines(pop: PopulationPlan, plan: NetworkPlan, out: Path) -> list
     key = repr(pop.label)
     ref = f"populations[{key}]"
     lines = [""]
-    if pop.spike_times is not None:
+    if pop.spike_times is not None and not any(t.size for t in pop.spike_times):
+        lines += ["# no spikes at all: one shared empty list (sPyNNaker crashes on a list of empty trains)",
+                  f"{ref} = sim.Population({pop.size}, sim.SpikeSourceArray(spike_times=[]), label={key})"]
+    elif pop.spike_times is not None:
         ids = np.concatenate([np.full(t.size, i) for i, t in enumerate(pop.spike_times)] or [[]])
         times = np.concatenate(pop.spike_times or [[]])
         _save(out, f"{pop.label}.spikes.npz", times=times, ids=ids.astype(np.int64))
@@ -178,6 +193,8 @@ def _population_lines(pop: PopulationPlan, plan: NetworkPlan, out: Path) -> list
             args += (", " if args else "") + f"**load({pop.label + '.parameters.npz'!r})"
         lines.append(f"{ref} = sim.Population({pop.size}, sim.{pop.model}({args}), label={key})")
         lines += _initial_lines(pop, plan, out, ref)
+    if pop.neurons_per_core is not None:
+        lines.append(f"{ref}.set_max_atoms_per_core({pop.neurons_per_core})  # neurons per core")
     for source in pop.current_sources:
         lines.append(f"sim.StepCurrentSource(times={source.times.tolist()!r}, "
                      f"amplitudes={source.amplitudes.tolist()!r}).inject_into("
@@ -345,6 +362,9 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", help="hardware profile name or YAML path (default per target)")
     parser.add_argument("--seed", type=int, help="seed (default: the model's)")
     parser.add_argument("--duration", type=float, help="duration in ms (default: the model's)")
+    parser.add_argument("--neurons-per-core", action="append", default=[], metavar="NAME=N",
+                        help="SpiNNaker: at most N neurons per core for the population or cell "
+                             "type NAME (repeatable; overrides the profile)")
     parser.add_argument("--check", action="store_true", help="only print the fit check")
     parser.add_argument("--run", action="store_true",
                         help="run the script after exporting (SpiNNaker: virtual-board mapping)")
@@ -356,6 +376,18 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
     add_export_arguments(parser)
     parser.set_defaults(handler=run_export)
     return parser
+
+
+def parse_neurons_per_core(items: list[str]) -> dict[str, int]:
+    """``["cueCont=128", "IF_curr_exp=200"]`` → ``{"cueCont": 128, "IF_curr_exp": 200}``."""
+    caps = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        if not name or not value.strip().isdigit():
+            raise ModelError(f"--neurons-per-core {item!r}: write NAME=N with a population label or "
+                             "cell type and a positive integer, e.g. --neurons-per-core exc=128")
+        caps[name] = int(value)
+    return caps
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -373,11 +405,13 @@ def run_export(args: argparse.Namespace) -> int:
     profile = load_profile(args.profile) if args.profile else default_profile(simulator)
     seed = settings.seed if args.seed is None else args.seed
     duration = settings.duration if args.duration is None else args.duration
-    report = check_fit(network, profile, seed=seed)
+    caps = parse_neurons_per_core(args.neurons_per_core)
+    report = check_fit(network, profile, seed=seed, neurons_per_core=caps)
     print(report.text())
     if args.check:
         return 0 if report.ok else 1
-    script = export_script(network, args.target, args.out, seed=seed, duration=duration, profile=profile)
+    script = export_script(network, args.target, args.out, seed=seed, duration=duration, profile=profile,
+                           neurons_per_core=caps)
     print(f"wrote {script} and its data files")
     if not args.run:
         return 0

@@ -1,13 +1,15 @@
 """Hardware profiles and the fit check: can a target run this network?
 
 A *profile* (``hardware/<name>.yaml``) says what a target supports: cell types, STDP
-weight dependences, recordable variables, allowed time steps (ms), neurons per core
-and board size (SpiNNaker). :func:`check_fit` compares a network with a profile and
+weight dependences, recordable variables, allowed time steps (ms), neurons per core,
+synapse-row limits and board size (SpiNNaker), spike precision and threads (NEST).
+A profile may start from another one with ``extends: <name>`` and override fields. :func:`check_fit` compares a network with a profile and
 lists **every** problem at once (unsupported cell, synapse or plasticity types,
 engine-only features — hooks, adaptive thresholds, the pre/post-increment rule —, an
 STDP delay convention the target does not have, delays that are not whole multiples
-of the time step, too many cores for the board), plus warnings (16-bit weights that round to zero, slowed-down SpiNNaker runs) and a
-resource estimate (cores, chips).
+of the time step, too many cores for the board, synapse rows longer than sPyNNaker
+allows), plus warnings (16-bit weights that round to zero, slowed-down SpiNNaker runs,
+cells without a precise-timing NEST model) and a resource estimate (cores, chips).
 
 Example
 -------
@@ -24,7 +26,7 @@ import math
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import yaml
@@ -32,10 +34,12 @@ import yaml
 from ..errors import ModelError, UnsupportedFeatureError
 from ..network import Network
 from ..synapses import PrePostIncrementRule, STDPMechanism
+from .nest_native import NEST_PRECISE_MODELS
 
 HARDWARE_DIR = Path(__file__).resolve().parents[2] / "hardware"
 DEFAULT_PROFILES = {"nest": "nest", "brian2": "brian2", "spinnaker": "spinn5"}
 _REQUIRED = ("name", "target", "cells", "weight_dependences", "recordable")
+SPIKE_PRECISIONS = ("on_grid", "off_grid")
 
 
 @dataclass
@@ -50,30 +54,48 @@ class Profile:
         """A field of the profile file (``None``/``default`` when absent)."""
         return self.data.get(key, default)
 
-    def neurons_per_core(self, cell_type: str) -> int:
-        """Neurons of ``cell_type`` that one core holds (SpiNNaker profiles only)."""
+    def neurons_per_core(self, cell_type: str, label: str | None = None) -> int:
+        """Neurons that one core holds (SpiNNaker profiles only): the profile's entry for
+        the population ``label`` if it has one, else for ``cell_type``, else ``default``."""
         table = self.data["neurons_per_core"]
+        if label is not None and label in table:
+            return int(table[label])
         return int(table.get(cell_type, table["default"]))
 
 
 def load_profile(name_or_path: str | PathLike[str]) -> Profile:
     """Load a profile by name (``"spinn5"`` → ``hardware/spinn5.yaml``) or by path."""
+    data, path = _profile_data(name_or_path, ())
+    missing = [k for k in _REQUIRED if k not in data]
+    if missing:
+        raise ModelError(f"{path}: missing field(s) {missing}")
+    if data["target"] not in DEFAULT_PROFILES:
+        raise ModelError(f"{path}: target {data['target']!r} is not one of {sorted(DEFAULT_PROFILES)}")
+    if data.get("spike_precision", "on_grid") not in SPIKE_PRECISIONS:
+        raise ModelError(f"{path}: spike_precision {data['spike_precision']!r}; choose one of "
+                         f"{list(SPIKE_PRECISIONS)} (NEST profiles only)")
+    return Profile(str(data["name"]), str(data["target"]), data)
+
+
+def _profile_data(name_or_path: str | PathLike[str], seen: tuple[Path, ...]) -> tuple[dict, Path]:
+    """A profile file's fields, merged over those of the profile it ``extends`` (if any)."""
     path = Path(name_or_path)
     if not path.suffix:
         path = HARDWARE_DIR / f"{name_or_path}.yaml"
     if not path.is_file():
         known = sorted(p.stem for p in HARDWARE_DIR.glob("*.yaml"))
         raise ModelError(f"hardware profile {str(name_or_path)!r} not found; known profiles: {known}")
+    if path.resolve() in seen:
+        raise ModelError(f"{path}: 'extends' loops back to this profile")
     with open(path, encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     if not isinstance(data, dict):
         raise ModelError(f"{path}: expected a mapping at the top level")
-    missing = [k for k in _REQUIRED if k not in data]
-    if missing:
-        raise ModelError(f"{path}: missing field(s) {missing}")
-    if data["target"] not in DEFAULT_PROFILES:
-        raise ModelError(f"{path}: target {data['target']!r} is not one of {sorted(DEFAULT_PROFILES)}")
-    return Profile(str(data["name"]), str(data["target"]), data)
+    base = data.pop("extends", None)
+    if base is None:
+        return data, path
+    base_data, _ = _profile_data(str(base), seen + (path.resolve(),))
+    return {**base_data, **data}, path
 
 
 def default_profile(target: str) -> Profile:
@@ -117,10 +139,16 @@ class FitReport:
 
 
 def check_fit(network: Network, profile: Profile, seed: int = 0,
-              connections: list | None = None) -> FitReport:
+              connections: list | None = None,
+              neurons_per_core: Mapping[str, int] | None = None) -> FitReport:
     """Check ``network`` against ``profile``; ``connections`` are the realised lists
-    (:func:`neuromem.engine.build.realise_connections`), drawn with ``seed`` if omitted."""
+    (:func:`neuromem.engine.build.realise_connections`), drawn with ``seed`` if omitted.
+
+    ``neurons_per_core`` (SpiNNaker): caps per population label or cell type name that
+    override the profile's (see :func:`population_neurons_per_core`).
+    """
     from ..engine.build import realise_connections
+    from .spinnaker_rows import check_row_lengths
 
     if connections is None:
         connections = realise_connections(network, seed)
@@ -129,10 +157,40 @@ def check_fit(network: Network, profile: Profile, seed: int = 0,
     _check_timestep(network, profile, report)
     _check_cells(network, profile, report)
     _check_projections(network, connections, profile, report)
+    if profile.target == "nest" and profile.get("spike_precision") == "off_grid":
+        _check_precise_models(network, profile, report)
     if profile.target == "spinnaker":
-        _estimate_spinnaker(network, profile, report)
+        per_core = population_neurons_per_core(network, profile, neurons_per_core)
+        _estimate_spinnaker(network, profile, per_core, report)
+        check_row_lengths(network, connections, profile, per_core, report)
         _check_weight_precision(network, connections, profile, report)
     return report
+
+
+def population_neurons_per_core(network: Network, profile: Profile,
+                                overrides: Mapping[str, int] | None = None) -> dict[str, int]:
+    """Neurons per core for every population on a SpiNNaker ``profile``, by label.
+
+    ``overrides`` maps a population label or a cell type name to a cap (a label wins
+    over its cell type, and both over the profile). A cap may only lower the profile's
+    figure for the cell type, which is sPyNNaker's maximum. Unknown keys and caps
+    outside 1…maximum raise :class:`ModelError`.
+    """
+    overrides = dict(overrides or {})
+    labels = {pop.label: pop.cell_type.name for pop in network.populations}
+    unknown = sorted(set(overrides) - set(labels) - set(labels.values()))
+    if unknown:
+        raise ModelError(f"neurons_per_core: {unknown} name no population or cell type of the network "
+                         f"(populations: {sorted(labels)})")
+    out = {}
+    for label, cell in labels.items():
+        most = profile.neurons_per_core(cell)
+        value = overrides.get(label, overrides.get(cell, profile.neurons_per_core(cell, label)))
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= most:
+            raise ModelError(f"neurons_per_core for {label!r}: {value!r}; give an integer from 1 to "
+                             f"{most} (the most {profile.name} puts on one core for {cell})")
+        out[label] = int(value)
+    return out
 
 
 def _check_engine_only(network: Network, profile: Profile, report: FitReport) -> None:
@@ -150,6 +208,17 @@ def _check_engine_only(network: Network, profile: Profile, report: FitReport) ->
         report.warnings.append(f"network scheme {network.scheme!r}: the engine integrates with it, "
                                f"but {profile.name} integrates its own way ({scheme!r}); runs will "
                                "differ by the scheme's error")
+
+
+def _check_precise_models(network: Network, profile: Profile, report: FitReport) -> None:
+    """With ``spike_precision: off_grid`` PyNN picks NEST's precise-timing models where
+    they exist; other cell types stay grid-constrained (warned, per population)."""
+    for pop in network.populations:
+        name = pop.cell_type.name
+        if name not in NEST_PRECISE_MODELS and not pop.cell_type.is_source:
+            report.warnings.append(f"population {pop.label!r}: {name} has no precise-timing NEST model; "
+                                   f"with spike_precision off_grid ({profile.name}) it stays "
+                                   "grid-constrained")
 
 
 def _check_timestep(network: Network, profile: Profile, report: FitReport) -> None:
@@ -221,11 +290,10 @@ def _check_synapse(proj: Any, profile: Profile, report: FitReport) -> None:
             "SpiNNaker); set it on the STDPMechanism")
 
 
-def _estimate_spinnaker(network: Network, profile: Profile, report: FitReport) -> None:
+def _estimate_spinnaker(network: Network, profile: Profile, per_core: dict[str, int],
+                        report: FitReport) -> None:
     board = profile.get("board")
-    per_pop = {}
-    for pop in network.populations:
-        per_pop[pop.label] = math.ceil(pop.size / profile.neurons_per_core(pop.cell_type.name))
+    per_pop = {pop.label: math.ceil(pop.size / per_core[pop.label]) for pop in network.populations}
     cores = sum(per_pop.values())
     app_per_chip = int(board["application_cores_per_chip"])
     available = int(board["chips"]) * app_per_chip

@@ -31,6 +31,9 @@ from ..errors import NeuromemError, UnsupportedFeatureError
 NEST_MODELS = {"IF_curr_exp": "iaf_psc_exp", "IF_cond_exp": "iaf_cond_exp",
                "IF_curr_delta": "iaf_psc_delta", "Izhikevich": "izhikevich",
                "EIF_cond_exp_isfa_ista": "aeif_cond_exp"}
+# The precise-timing models PyNN 0.13 uses with spike_precision="off_grid" (same
+# parameter and state names); every other cell type keeps its grid-constrained model.
+NEST_PRECISE_MODELS = {"IF_curr_exp": "iaf_psc_exp_ps", "IF_curr_delta": "iaf_psc_delta_ps"}
 
 _LIF = {"tau_refrac": ("t_ref", 1.0), "v_reset": ("V_reset", 1.0), "v_rest": ("E_L", 1.0),
         "v_thresh": ("V_th", 1.0), "i_offset": ("I_e", 1000.0), "cm": ("C_m", 1000.0)}
@@ -104,5 +107,6 @@ def check_parameters(nodes: Any, cell: str, parameters: dict[str, Any]) -> None:
             wrong.append(f"{name}: NEST holds {np.ravel(got)[:3].tolist()}, expected "
                          f"{np.ravel(value)[:3].tolist()}")
     if wrong:
-        raise NeuromemError(f"{cell} on NEST ({NEST_MODELS[cell]}) was built with wrong parameters: "
+        model = nodes[0].get("model")
+        raise NeuromemError(f"{cell} on NEST ({model}) was built with wrong parameters: "
                             + "; ".join(wrong))

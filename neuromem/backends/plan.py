@@ -19,6 +19,11 @@ Target quirks handled here:
 * **Inhibitory weights**: PyNN's NEST and Brian2 back ends want negative weights for
   current- and voltage-jump inhibitory synapses; sPyNNaker wants magnitudes and the
   receptor type. Conductances are always magnitudes.
+* **Simulator options** from the profile (``NetworkPlan.options``): NEST's
+  ``spike_precision`` (``on_grid``/``off_grid``) and ``threads``; on SpiNNaker every
+  population's neurons-per-core cap (``PopulationPlan.neurons_per_core``). With
+  ``off_grid``, spike-array spikes are emitted one step early (see
+  :func:`simulator_options`).
 * **Spike-array times** are rounded to the time step (as the engine does). NEST (via
   PyNN) relays them through parrot neurons one ``min_delay`` (= dt) earlier, and its
   spike generator refuses time 0, so a spike at t = dt cannot be emitted. The plan
@@ -41,15 +46,16 @@ Example
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
 from ..cells import SpikeSourceArray
+from ..errors import ModelError
 from ..network import Network, Population
 from ..random import resolve, streams
 from ..synapses import STDPMechanism, TsodyksMarkramSynapse
-from .fitcheck import Profile, check_fit, default_profile
+from .fitcheck import Profile, check_fit, default_profile, population_neurons_per_core
 
 TARGETS = ("nest", "brian2", "spinnaker")
 
@@ -76,6 +82,7 @@ class PopulationPlan:
     record: dict[str, np.ndarray] = field(default_factory=dict)
     sampling_interval: float | None = None
     current_sources: list[CurrentSourcePlan] = field(default_factory=list)
+    neurons_per_core: int | None = None
 
 
 @dataclass
@@ -109,22 +116,34 @@ class NetworkPlan:
     projections: list[ProjectionPlan]
     model: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 def make_plan(network: Network, duration: float, seed: int, target: str,
-              profile: Profile | None = None) -> NetworkPlan:
+              profile: Profile | None = None,
+              neurons_per_core: Mapping[str, int] | None = None) -> NetworkPlan:
     """Check ``network`` against the target's profile (refusing with every problem listed)
-    and translate it, drawing all random values from ``seed``."""
+    and translate it, drawing all random values from ``seed``. ``neurons_per_core``
+    (SpiNNaker): caps by population label or cell type, overriding the profile's."""
     from ..engine.build import realise_connections
 
     if target not in TARGETS:
         raise ValueError(f"target {target!r}: choose one of {TARGETS}")
     profile = profile or default_profile(target)
+    if profile.target != target:
+        raise ModelError(f"hardware profile {profile.name!r} is for {profile.target}, not {target}")
     connections = realise_connections(network, seed)
-    report = check_fit(network, profile, connections=connections)
+    report = check_fit(network, profile, connections=connections, neurons_per_core=neurons_per_core)
     report.raise_if_problems()
-    offset = _nest_offset(network) if target == "nest" else 0.0
-    pops = [_population_plan(pop, k, seed, network.dt, offset) for k, pop in enumerate(network.populations)]
+    options = simulator_options(profile, network.dt)
+    lead = options.get("source_lead_ms", 0.0)
+    offset = _nest_offset(network, lead) if target == "nest" else 0.0
+    pops = [_population_plan(pop, k, seed, network.dt, offset, lead)
+            for k, pop in enumerate(network.populations)]
+    if target == "spinnaker":
+        caps = population_neurons_per_core(network, profile, neurons_per_core)
+        for pop in pops:
+            pop.neurons_per_core = caps[pop.label]
     projs = [_projection_plan(proj, conn, target) for proj, conn in zip(network.projections, connections)]
     warnings = list(report.warnings)
     if offset:
@@ -134,26 +153,52 @@ def make_plan(network: Network, duration: float, seed: int, target: str,
     return NetworkPlan(target=target, dt=network.dt, duration=float(duration), seed=int(seed),
                        simulator_seed=streams(seed).integer_seed("poisson") % (2**31 - 1) + 1,
                        time_offset=offset, populations=pops, projections=projs,
-                       model=network.describe(), warnings=warnings)
+                       model=network.describe(), warnings=warnings,
+                       options=options)
 
 
-def _nest_offset(network: Network) -> float:
-    """dt when any spike-array spike falls at t < 2·dt (NEST's earliest via a parrot), else 0."""
+def simulator_options(profile: Profile, dt: float) -> dict[str, Any]:
+    """Settings from the profile: for NEST ``spike_precision`` (default ``on_grid``) and
+    ``threads`` (default 1), passed to ``setup``; with ``off_grid`` also
+    ``source_lead_ms`` = dt, how much earlier spike-array spikes are emitted.
+
+    Why the lead: neuromem labels a spike with the end of the step it occurs in, and
+    the engine (like SpiNNaker) lets a spike act as if emitted during that step. A
+    precise-timing NEST cell does the same (a spike at (k−1)·dt + ε is labelled k·dt),
+    but a NEST spike generator emits exactly at its time. A source spike labelled k·dt
+    is therefore emitted at (k−1)·dt, the start of its step, and reported at k·dt.
+    """
+    if profile.target != "nest":
+        return {}
+    options = {"spike_precision": str(profile.get("spike_precision", "on_grid")),
+               "threads": int(profile.get("threads", 1))}
+    if options["spike_precision"] == "off_grid":
+        options["source_lead_ms"] = float(dt)
+    return options
+
+
+def _nest_offset(network: Network, lead: float) -> float:
+    """Whole steps (ms) by which a NEST run must start later so that every spike-array
+    spike, emitted ``lead`` ms before its time, leaves the parrot neurons at ≥ 2·dt
+    (the generator refuses t = 0 and the parrot relays one step later); 0 if none."""
     h = network.dt
+    earliest = None
     for pop in network.populations:
         if isinstance(pop.cell_type, SpikeSourceArray):
             for train in pop.cell_type.trains(pop.size):
-                if train.size and np.round(train.min() / h) < 2:
-                    return h
-    return 0.0
+                if train.size:
+                    steps = int(np.round(train.min() / h)) - int(np.round(lead / h))
+                    earliest = steps if earliest is None else min(earliest, steps)
+    return 0.0 if earliest is None or earliest >= 2 else (2 - earliest) * h
 
 
-def _population_plan(pop: Population, index: int, seed: int, dt: float, offset: float) -> PopulationPlan:
+def _population_plan(pop: Population, index: int, seed: int, dt: float, offset: float,
+                     lead: float) -> PopulationPlan:
     cell = pop.cell_type
     plan = PopulationPlan(label=pop.label, size=pop.size, model=cell.name, parameters={},
                           record=dict(pop.recording), sampling_interval=pop.sampling_interval)
     if isinstance(cell, SpikeSourceArray):
-        plan.spike_times = [np.round(t / dt) * dt + offset for t in cell.trains(pop.size)]
+        plan.spike_times = [np.round(t / dt) * dt + offset - lead for t in cell.trains(pop.size)]
     else:
         plan.parameters = {k: cell.parameter_array(k, pop.size) if np.ndim(v) else float(v)
                            for k, v in cell.parameters.items()}

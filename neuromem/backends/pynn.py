@@ -15,7 +15,14 @@ Conventions that differ between simulators and are evened out here:
 
 * spike times of cells are reported NEST-style, at the end of the step in which
   the threshold was crossed. Brian2 reports the start of that step; one ``dt`` is
-  added to its cells' spike times (spike sources already agree).
+  added to its cells' spike times (spike sources already agree). With NEST's
+  precise timing (profile ``spike_precision: off_grid``, e.g. ``nest_precise``) a
+  spike's exact time is moved to the end of its step, and spike-array spikes are
+  emitted at the start of their step (see :func:`~neuromem.backends.plan.simulator_options`).
+* NEST's ``spike_precision`` and ``threads`` come from the profile
+  (:func:`neuromem.backends.plan.simulator_options`); pick a profile other than the
+  target's default with ``backend="<target>:<profile>"`` (e.g. ``"nest:nest_precise"``,
+  or a YAML path after the colon).
 * STDP keeps the network's ``dendritic_delay_fraction`` (the fit check allows 1 on
   NEST and SpiNNaker, 0 on Brian2); ``TsodyksMarkramSynapse`` becomes PyNN's
   ``TsodyksMarkramSynapse`` (NEST: ``tsodyks_synapse``).
@@ -24,7 +31,11 @@ Conventions that differ between simulators and are evened out here:
   PyNN picks (``exact`` for the linear LIF models, ``euler`` otherwise).
 * on SpiNNaker, ``~/.spynnaker.cfg`` is created from the profile when missing
   (never overwritten); with a virtual board, no data come back (the results are
-  empty and say so in ``provenance["spinnaker"]``).
+  empty and say so in ``provenance["spinnaker"]``). Every population gets the
+  neurons-per-core cap of the plan (``Population.set_max_atoms_per_core``).
+* a spike-source array whose trains are all empty is given as one shared empty list:
+  sPyNNaker 7.4 crashes (``IndexError`` in its spike-density check) on a list of
+  empty per-cell trains.
 
 A missing simulator is an error naming the extra to install — never a fallback.
 
@@ -43,7 +54,7 @@ from __future__ import annotations
 import importlib
 import time
 from types import ModuleType
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -77,18 +88,21 @@ class PyNNBackend:
     """Run networks through PyNN on ``name`` (``"nest"``, ``"brian2"`` or ``"spinnaker"``).
 
     ``profile`` (a :class:`~neuromem.backends.fitcheck.Profile`) defaults to the
-    target's profile in ``hardware/`` (``spinn5`` for SpiNNaker).
+    target's profile in ``hardware/`` (``spinn5`` for SpiNNaker). ``neurons_per_core``
+    (SpiNNaker): caps by population label or cell type, overriding the profile's.
     """
 
-    def __init__(self, name: str, profile: Profile | None = None) -> None:
+    def __init__(self, name: str, profile: Profile | None = None,
+                 neurons_per_core: Mapping[str, int] | None = None) -> None:
         self.sim = import_simulator(name)
         self.name = name
         self.profile = profile or default_profile(name)
+        self.neurons_per_core = neurons_per_core
 
     def run(self, network: Network, duration: float, seed: int, progress: bool | None = None) -> Results:
         """Simulate ``duration`` ms and return the recorded data (``progress`` is not
         used: PyNN simulators print their own progress)."""
-        plan = make_plan(network, duration, seed, self.name, self.profile)
+        plan = make_plan(network, duration, seed, self.name, self.profile, self.neurons_per_core)
         facts = prepare_simulator(self.name, self.profile, plan)
         sim = self.sim
         started = time.perf_counter()
@@ -134,7 +148,7 @@ def setup(sim: ModuleType, plan: NetworkPlan) -> None:
         sim.setup(timestep=plan.dt)
     elif plan.target == "nest":
         sim.setup(timestep=plan.dt, min_delay=plan.dt, rng_seed=plan.simulator_seed,
-                  spike_precision="on_grid")
+                  spike_precision=plan.options["spike_precision"], threads=plan.options["threads"])
     else:
         sim.setup(timestep=plan.dt, min_delay=plan.dt)
 
@@ -152,11 +166,17 @@ def _population(sim: ModuleType, plan: PopulationPlan, target: str) -> Any:
         from pyNN.parameters import Sequence
 
         trains = plan.spike_times
-        shared = all(np.array_equal(t, trains[0]) for t in trains)
-        cell = model(spike_times=Sequence(trains[0]) if shared else [Sequence(t) for t in trains])
+        if not any(t.size for t in trains):
+            cell = model(spike_times=[])      # sPyNNaker crashes on a list of empty trains
+        elif all(np.array_equal(t, trains[0]) for t in trains):
+            cell = model(spike_times=Sequence(trains[0]))
+        else:
+            cell = model(spike_times=[Sequence(t) for t in trains])
     else:
         cell = model(**plan.parameters)
     pop = sim.Population(plan.size, cell, label=plan.label)
+    if plan.neurons_per_core is not None:
+        pop.set_max_atoms_per_core(plan.neurons_per_core)
     if target == "nest" and plan.model in NEST_MODELS:
         check_parameters(pop.node_collection, plan.model, plan.parameters)
         state = {name: np.full(plan.size, float(value)) for name, value
@@ -202,7 +222,8 @@ def collect_results(plan: NetworkPlan, pops: dict[str, Any], projs: dict[str, An
     populations = {p.label: _population_data(p, pops[p.label], plan) for p in plan.populations}
     weights = {p.label: _weight_data(p, projs[p.label]) for p in plan.projections if p.stdp}
     provenance = {"backend": plan.target, "simulator": SIMULATOR_MODULES[plan.target],
-                  "time_offset_ms": plan.time_offset, "warnings": plan.warnings}
+                  "time_offset_ms": plan.time_offset, "warnings": plan.warnings,
+                  "simulator_options": plan.options}
     return Results(populations, dt=plan.dt, duration=plan.duration, seed=plan.seed,
                    backend=plan.target, model=plan.model, weights=weights, provenance=provenance)
 
@@ -217,9 +238,15 @@ def _population_data(plan: PopulationPlan, pop: Any, net: NetworkPlan) -> Popula
     cell_type = STANDARD_CELL_TYPES[plan.model]
     steps = 0 if cell_type.is_source else SPIKE_TIME_SHIFT_STEPS[net.target]
     shift = steps * net.dt - net.time_offset
+    to_step_end = net.options.get("spike_precision") == "off_grid"
+    if plan.model == "SpikeSourceArray":   # emitted at the start of their step (plan.simulator_options)
+        shift += net.options.get("source_lead_ms", 0.0)
     times, ids = [], []
     for train in segment.spiketrains:
-        t = np.asarray(train.rescale("ms").magnitude, dtype=float) + shift
+        t = np.asarray(train.rescale("ms").magnitude, dtype=float)
+        if to_step_end:   # a precise time inside step (k-1, k]·dt is reported as k·dt
+            t = np.ceil(np.round(t / net.dt, 6)) * net.dt
+        t = t + shift
         t = t[(t > 1e-9) & (t <= net.duration + 1e-9)]
         times.append(t)
         ids.append(np.full(t.size, int(train.annotations["source_index"]), dtype=np.int64))
