@@ -137,3 +137,19 @@ def test_spinnaker_scheme_adds_scaled_input_held_over_the_tick():
     assert v[6] - (-60.0) == pytest.approx(p20 * scale * 2.0, rel=1e-12)
     decayed = p20 * scale * 2.0 * np.exp(-1.0 / 3.0) + p20 * scale * 2.0 * np.exp(-1.0 / 0.3)
     assert v[7] - (-60.0) == pytest.approx(decayed, rel=1e-12)
+
+
+def test_hooks_can_change_poisson_rates():
+    class Silence(EngineHook):
+        interval = 100.0
+
+        def exchange(self, view):
+            if view.t == 100.0:
+                view.set_rates("src", 0.0)
+
+    net = nm.Network(dt=DT)
+    src = net.add(nm.Population(500, nm.SpikeSourcePoisson(rate=50.0), label="src"))
+    src.record("spikes")
+    net.add_hook(Silence())
+    times = net.run(200.0, seed=2)["src"].spike_times
+    assert times.size > 1000 and times.max() <= 100.0

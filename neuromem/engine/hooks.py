@@ -35,6 +35,7 @@ import numpy as np
 
 from ..errors import ModelError
 from .kernel import RATE as RATE_COLUMN
+from .neurons import KIND_POISSON
 
 if TYPE_CHECKING:
     from ..results import PopulationData
@@ -107,6 +108,16 @@ class EngineView:
     def add_current(self, label: str, delta: float | np.ndarray) -> None:
         """Change the injected current of the population's cells by ``delta`` (nA)."""
         self._state.i_ext[self.cells(label)] += delta
+
+    def set_rates(self, label: str, rates: float | np.ndarray) -> None:
+        """Change the rate (Hz) of a SpikeSourcePoisson population's cells from now on."""
+        k = self._population_index(label)
+        if self._model.pop_kind[k] != KIND_POISSON:
+            raise ModelError(f"set_rates({label!r}): not a SpikeSourcePoisson population")
+        rates = np.asarray(rates, dtype=float)
+        if np.any(rates < 0):
+            raise ModelError(f"set_rates({label!r}): rates must be >= 0 Hz")
+        self._model.params[0, self.cells(label)] = rates * self._model.dt / 1000.0
 
     def connections(self, projection: str) -> tuple[np.ndarray, np.ndarray]:
         """(pre, post) indices within their populations, in the order of :meth:`weights`."""

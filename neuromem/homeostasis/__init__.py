@@ -13,16 +13,16 @@ Spiking rules, as compiled kernels with small parameter classes:
 * :mod:`.homeostatic_synapse` — the pre/post-increment synapse of Brian2's
   ``spike_based_homeostasis`` example;
 * :mod:`.need_rate` — a need-regulated STDP gain driven by the classes perceived;
-* :mod:`.bench` — a small compiled bench that runs these rules on a few LIF cells.
+* :mod:`.bench` — a small compiled bench that runs these rules on a few LIF cells;
+* :mod:`.diehl_cook` — a compiled Diehl & Cook (2015) style STDP network with adaptive thresholds.
 
-Hooks the embedded engine needs to run them inside any network (one call each, per step):
-after the membrane update, a population with an adaptive threshold tests
-``crosses_threshold(v, v_thresh, θ, offset)`` instead of ``v ≥ v_thresh``, calls
-``theta_on_spike`` for its spiking cells and ``decay_theta`` once per step; a population with
-scaling calls ``scaling_step`` with its 0/1 spike flags and multiplies excitatory arrivals
-by ``scale[cell]``; a plastic synapse of the homeostatic kind transmits ``w`` and then calls
-``on_pre`` on arrival, and ``on_post`` for each of its post cell's spikes; need-regulated
-STDP multiplies a rule row's A₊/A₋ by a gain the driver sets between presentations.
+In the embedded engine (``network.run``): the adaptive threshold is
+``Population(..., adaptive_threshold=nm.AdaptiveThreshold(...))`` (θ starts at 0 there, i.e. the
+Diehl & Cook θ minus its 20 mV offset); the pre/post synapse is
+``STDPMechanism(PrePostIncrementRule(...), AdditiveWeightDependence(...))``; synaptic scaling
+is :class:`.engine_hooks.SynapticScalingHook`; a need-regulated STDP rate is an engine hook
+that calls ``view.set_learning_rate(projection, gain)`` with the gain of
+:class:`.need_rate.NeedRegulatedRate`.
 
 Example
 -------

@@ -7,9 +7,9 @@ independent of the neuron's other inputs while the weight is not clipped (50 Hz 
 50 Hz source and dw_plus = dw_minus = 0.05, w ∈ [0, 2]). Weights carry the unit of the
 target's input (mV jump for delta synapses, nA, µS); rates in Hz.
 
-Engine hook: on arrival of a presynaptic spike at plastic synapse ``k`` of this rule,
-add ``w[k]`` to the target's input and then call :func:`on_pre`; for every postsynaptic
-spike, call :func:`on_post` for each of the cell's incoming synapses of this rule.
+These kernels serve :mod:`.bench`. On the embedded engine the rule is
+``STDPMechanism(PrePostIncrementRule(dw_plus, -dw_minus), AdditiveWeightDependence(w_min, w_max))``,
+which transmits the weight *after* the pre increment (Brian2 and this module: before).
 
 Example
 -------

@@ -9,8 +9,8 @@ effects are taken is decided by the same regulators as the MLP learner: ``homeos
 (take it when a simulated update with the changed gain scores better on recent samples;
 the driver supplies that score), ``random`` (coin) or ``constant`` (fixed-rate STDP).
 
-Engine hook: the engine multiplies the amplitudes of an STDP rule row by an entry of a
-gain array (one per rule row) that the driver may change between presentations.
+On the embedded engine, an engine hook applies the gain between presentations with
+``view.set_learning_rate(projection, gain)``.
 
 Example
 -------

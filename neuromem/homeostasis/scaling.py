@@ -11,9 +11,11 @@ so ratios among a cell's afferents are preserved. The paper's constants are τ_a
 β = 4e-8 s⁻¹Hz⁻¹, γ = 1e-10 s⁻²Hz⁻¹; the NEURON model caps the scale at 4. Units: time
 in ms at the interface (converted to s inside), rates in Hz, ``s`` dimensionless.
 
-Engine hook: per step call :func:`scaling_step` for the cells with scaling (after the
-threshold test, with a 0/1 spike flag per cell), and multiply each excitatory input
-arriving at cell ``i`` by ``scale[i]`` (or, equivalently, rescale its afferent weights).
+:func:`scaling_step` advances the state over one update interval (a simulation step, or the
+coarser clock of an engine hook, :class:`~neuromem.homeostasis.engine_hooks.SynapticScalingHook`)
+given each cell's spike count in it; spikes are taken as spread evenly over the interval.
+The scale then multiplies each excitatory input arriving at cell ``i`` (or, equivalently,
+its afferent weights).
 
 Example
 -------
@@ -57,16 +59,20 @@ class SynapticScaling:
         return np.full(n, self.a_goal if rate is None else rate), np.zeros(n), np.ones(n)
 
     def step_constants(self, dt: float) -> tuple[float, float, float, float, float, float, float]:
-        """Arguments of :func:`scaling_step` after the state arrays, for step ``dt`` (ms)."""
-        return (math.exp(-dt / self.tau_a), 1000.0 / self.tau_a, self.a_goal, self.beta, self.gamma,
-                dt / 1000.0, self.s_max)
+        """Arguments of :func:`scaling_step` after the state arrays, for an update interval ``dt`` (ms).
+
+        The sensor jump per spike, 1/τ_a (Hz), is weighted by (τ_a/dt)(1 − e^{−dt/τ_a}), the mean decay
+        of a spike placed uniformly in the interval."""
+        decay = math.exp(-dt / self.tau_a)
+        return (decay, 1000.0 / self.tau_a * (self.tau_a / dt) * (1.0 - decay), self.a_goal, self.beta,
+                self.gamma, dt / 1000.0, self.s_max)
 
 
 @njit(cache=True)
-def scaling_step(a, integral, scale, spiked, decay, jump, a_goal, beta, gamma, dt_s, s_max):
-    """Advance sensor, integral and scale of every cell by one step; ``spiked[i]`` is 1 if cell i spiked."""
+def scaling_step(a, integral, scale, counts, decay, jump, a_goal, beta, gamma, dt_s, s_max):
+    """Advance sensor, integral and scale of every cell by one interval; ``counts[i]``: spikes of cell i in it."""
     for i in range(a.size):
-        a[i] = a[i] * decay + jump * spiked[i]
+        a[i] = a[i] * decay + jump * counts[i]
         error = a_goal - a[i]
         integral[i] += error * dt_s
         s = scale[i] * (1.0 + dt_s * (beta * error + gamma * integral[i]))

@@ -5,9 +5,9 @@ Each cell carries θ (mV). It spikes when ``v > v_thresh + θ − offset``; ever
 Diehl & Cook MNIST network: θ₀ = 20 mV, θ⁺ = 0.05 mV, τ_θ = 10⁷ ms, offset 20 mV (so a
 fresh cell's threshold is ``v_thresh``); θ is frozen (no decay, no increments) in test mode.
 
-Engine hook (see :mod:`neuromem.homeostasis`): per step, for the cells of a population with
-an adaptive threshold, call :func:`decay_theta` once, test spikes with
-:func:`crosses_threshold`, and call :func:`theta_on_spike` for each cell that spiked.
+These kernels serve :mod:`.bench` and :mod:`.diehl_cook`. The embedded engine has its own
+adaptive threshold (``Population(..., adaptive_threshold=nm.AdaptiveThreshold(...))``), whose
+θ is this θ minus the offset (it starts at 0 and decays towards 0).
 
 Example
 -------
