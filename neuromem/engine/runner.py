@@ -50,11 +50,11 @@ def simulate(network: Network, duration: float, seed: int = 0,
     state = _RunState(model, n_steps, seed)
     build_s = time.perf_counter() - t_build
 
-    t_run = time.perf_counter()
+    t_run, cpu_run = time.perf_counter(), time.process_time()
     _loop(network, model, state, n_steps, progress)
-    run_s = time.perf_counter() - t_run
+    run_s, run_cpu_s = time.perf_counter() - t_run, time.process_time() - cpu_run
     return _results(network, model, state, n_steps, seed,
-                    {"build_s": build_s, "run_s": run_s})
+                    {"build_s": build_s, "run_s": run_s, "run_cpu_s": run_cpu_s})
 
 
 class _RunState:
