@@ -20,8 +20,6 @@ Example
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from os import PathLike
@@ -31,6 +29,7 @@ import h5py
 import numpy as np
 
 from ..errors import ResultsFormatError
+from ..hdf5 import atomic_output
 from .learner import LearningHistory
 
 RunKey = tuple[str, str, int]
@@ -42,15 +41,8 @@ def atomic_h5(path: str | PathLike[str]) -> Iterator[h5py.File]:
     """An HDF5 file open for writing that replaces ``path`` only when the block finishes without error."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".h5.tmp")
-    os.close(fd)
-    try:
-        with h5py.File(tmp, "w") as f:
-            yield f
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    with atomic_output(path) as tmp, h5py.File(tmp, "w") as f:
+        yield f
 
 
 def save_runs(path: str | PathLike[str], runs: dict[RunKey, LearningHistory],
