@@ -34,18 +34,20 @@ Example
 """
 from .bench import LIFParameters, SpikingBench
 from .concept_shift import ConstantShift, LabelMap, SeasonalShift, swap_counts
+from .engine_hooks import SynapticScalingHook
 from .homeostatic_synapse import HomeostaticSynapse
 from .learner import LearnerConfig, LearningHistory, train
 from .mlp import MLP
 from .need_rate import NeedRegulatedRate
+from .need_spiking import ClassNeed, PresentationHook, build_classifier
 from .regulators import (ConstantRegulator, Decision, EtaEffect, HomeostaticRegulator, RandomRegulator,
                          make_regulator)
 from .scaling import SynapticScaling
 from .threshold import AdaptiveThreshold
 
 __all__ = [
-    "AdaptiveThreshold", "ConstantRegulator", "ConstantShift", "Decision", "EtaEffect", "HomeostaticRegulator",
+    "AdaptiveThreshold", "ClassNeed", "ConstantRegulator", "ConstantShift", "Decision", "EtaEffect", "HomeostaticRegulator",
     "HomeostaticSynapse", "LIFParameters", "LabelMap", "LearnerConfig", "LearningHistory", "MLP",
-    "NeedRegulatedRate", "RandomRegulator", "SeasonalShift", "SpikingBench", "SynapticScaling",
-    "make_regulator", "swap_counts", "train",
+    "NeedRegulatedRate", "PresentationHook", "RandomRegulator", "SeasonalShift", "SpikingBench",
+    "SynapticScaling", "SynapticScalingHook", "build_classifier", "make_regulator", "swap_counts", "train",
 ]
