@@ -17,18 +17,19 @@ membrane schemes):
    potentiate (axonal delays) or start back-propagating (dendritic delays), pre spikes
    are queued (axonal) or depress and deliver at once (dendritic); back-propagated
    post spikes reaching their synapses now potentiate first;
-7. spikes propagate: each (cell, delay) group of static synapses appends its
-   (target, weight) pairs to the event queue of step n + delay — a contiguous copy —,
+7. spikes propagate: each (cell, delay) group of static synapses is queued for step
+   n + delay as one range of the synapse table (read once, at delivery),
    Tsodyks–Markram synapses update u, x and queue weight·u·x, and plastic synapses
    queue an arrival for that step;
 8. spikes and sampled traces are recorded.
 
-Event queues: ``ev_sink[q, slot, :]`` / ``ev_weight[q, slot, :]`` hold the inputs due
-in the step with that ring slot; q = 0 for voltage-jump targets (delivered before
-the update), q = 1 for the others (after it). Delivering a step's events costs one
-scattered add per event and nothing per idle cell. If a queue is full, events spill
-into a dense per-slot array (always correct); the caller sees the spill count and
-enlarges the queues for the next chunk.
+Event queues: ``rq_start/rq_stop[q, slot, :]`` hold the static-synapse ranges and
+``ev_sink[q, slot, :]`` / ``ev_weight[q, slot, :]`` the single inputs (plastic and
+Tsodyks–Markram synapses) due in the step with that ring slot; q = 0 for voltage-jump
+targets (delivered before the update), q = 1 for the others (after it). Delivering a
+step's inputs costs one scattered add per synapse and nothing per idle cell. A full
+range queue falls back to single inputs; a full single-input queue spills into a dense
+per-slot array (always correct), and the caller enlarges it for the next chunk.
 
 It returns early (with the next step to run) when the spike-record buffer could
 overflow, so the caller can empty it and continue.
@@ -234,11 +235,12 @@ def _collect_spikes(flags, flag_words, spikes):
 
 @njit(cache=True, error_model="numpy")
 def _propagate_static(spikes, n_spikes, slot, n_slots, s_ptr, s_groups, s_sink, s_weight,
-                      ev_sink, ev_weight, ev_count, spill, spilled):
-    """Queue the inputs of this step's spikes: one (cell, delay, queue) group at a time,
-    each appended as a contiguous copy."""
+                      rq_start, rq_stop, rq_count, ev_sink, ev_weight, ev_count, spill, spilled):
+    """Queue the inputs of this step's spikes: each (cell, delay, queue) group of static
+    synapses is queued as one range of the synapse table, read once at delivery; when the
+    range queue of a step is full the group's events are queued one by one instead."""
     n_groups = s_groups.shape[0]
-    capacity = ev_sink.shape[2]
+    capacity = rq_start.shape[2]
     for s in range(n_spikes):
         first = spikes[s] * n_groups
         for g in range(n_groups):
@@ -249,15 +251,26 @@ def _propagate_static(spikes, n_spikes, slot, n_slots, s_ptr, s_groups, s_sink, 
             row = slot + s_groups[g, 0]
             row = row - n_slots if row >= n_slots else row
             q = s_groups[g, 1]
-            c = ev_count[q, row]
-            if c + (b - a) <= capacity:
-                ev_sink[q, row, c:c + b - a] = s_sink[a:b]
-                ev_weight[q, row, c:c + b - a] = s_weight[a:b]
-                ev_count[q, row] = c + b - a
+            c = rq_count[q, row]
+            if c < capacity:
+                rq_start[q, row, c] = a
+                rq_stop[q, row, c] = b
+                rq_count[q, row] = c + 1
             else:
                 for k in range(a, b):
                     _push(q, row, s_sink[k], s_weight[k], ev_sink, ev_weight, ev_count, spill,
                           spilled)
+
+
+@njit(cache=True, error_model="numpy")
+def _deliver_ranges(q, row, syn_flat, s_sink, s_weight, rq_start, rq_stop, rq_count):
+    """Add the static-synapse ranges queued for this step to the synaptic state."""
+    starts = rq_start[q, row]
+    stops = rq_stop[q, row]
+    for j in range(rq_count[q, row]):
+        for k in range(starts[j], stops[j]):
+            syn_flat[s_sink[k]] += s_weight[k]
+    rq_count[q, row] = 0
 
 
 @njit(cache=True, error_model="numpy")
@@ -319,7 +332,7 @@ def _count_and_record(spikes, n_spikes, n, spike_counts, record_spikes, spk_step
 def run_chunk(n0, n1, h, pop_start, pop_end, pop_kind, pop_uniform, pop_adaptive, params, v, w,
               syn, refrac, theta, i_ext, cur_step, cur_cell, cur_delta, cur_pos, arr_step, arr_cell,
               arr_pos, rng_state, spike_counts,
-              s_ptr, s_groups, s_sink, s_weight,
+              s_ptr, s_groups, s_sink, s_weight, rq_start, rq_stop, rq_count,
               p_ptr, p_sink, p_queue, p_weight, p_delay, p_rule, p_in_ptr, p_in_syn, rules,
               p_x, p_tx, p_y, p_ty, queue, qcount, bp_queue, bp_count,
               t_ptr, t_sink, t_queue, t_weight, t_delay, t_U, t_tau_rec, t_tau_facil,
@@ -342,6 +355,9 @@ def run_chunk(n0, n1, h, pop_start, pop_end, pop_kind, pop_uniform, pop_adaptive
         if qcount[slot]:
             _arrive(n, slot, h, queue, qcount, p_sink, p_queue, p_weight, p_rule, rules,
                     p_x, p_tx, p_y, p_ty, ev_sink, ev_weight, ev_count, spill, spilled)
+        if rq_count[BEFORE_UPDATE, slot]:
+            _deliver_ranges(BEFORE_UPDATE, slot, syn_flat, s_sink, s_weight, rq_start, rq_stop,
+                            rq_count)
         if ev_count[BEFORE_UPDATE, slot] or spilled[BEFORE_UPDATE, slot]:
             _deliver(BEFORE_UPDATE, slot, syn_flat, ev_sink, ev_weight, ev_count, spill, spilled)
         _advance_populations(n, h, pop_start, pop_end, pop_kind, pop_uniform, pop_adaptive, params,
@@ -349,6 +365,9 @@ def run_chunk(n0, n1, h, pop_start, pop_end, pop_kind, pop_uniform, pop_adaptive
         n_spikes = _collect_spikes(flags, flag_words, spikes)
         if arr_pos[0] < arr_step.size:
             n_spikes = _array_spikes(n, arr_step, arr_cell, arr_pos, spikes, n_spikes)
+        if rq_count[AFTER_UPDATE, slot]:
+            _deliver_ranges(AFTER_UPDATE, slot, syn_flat, s_sink, s_weight, rq_start, rq_stop,
+                            rq_count)
         if ev_count[AFTER_UPDATE, slot] or spilled[AFTER_UPDATE, slot]:
             _deliver(AFTER_UPDATE, slot, syn_flat, ev_sink, ev_weight, ev_count, spill, spilled)
         if bp_count[slot]:
@@ -366,7 +385,8 @@ def run_chunk(n0, n1, h, pop_start, pop_end, pop_kind, pop_uniform, pop_adaptive
                             queue, qcount, bp_queue, bp_count, ev_sink, ev_weight, ev_count,
                             spill, spilled)
         _propagate_static(spikes, n_spikes, slot, n_slots, s_ptr, s_groups, s_sink, s_weight,
-                          ev_sink, ev_weight, ev_count, spill, spilled)
+                          rq_start, rq_stop, rq_count, ev_sink, ev_weight, ev_count, spill,
+                          spilled)
         if t_sink.size:
             _propagate_tm(spikes, n_spikes, n, slot, n_slots, h, t_ptr, t_sink, t_queue, t_weight,
                           t_delay, t_U, t_tau_rec, t_tau_facil, t_u, t_x, t_last, t_release,

@@ -66,6 +66,12 @@ class _RunState:
         self.i_ext = np.zeros(n)
         self.spike_counts = np.zeros(n, dtype=np.int64)
         self.ev_count = np.zeros((2, model.n_slots), dtype=np.int64)
+        # static ranges due in one step: one per (spiking cell, synapse group), bounded
+        # (beyond the bound the events go to the event queue one by one)
+        ranges = max(n * min(model.s_groups.shape[0], 4), 1)
+        self.rq_start = np.zeros((2, model.n_slots, ranges), dtype=np.int64)
+        self.rq_stop = np.zeros((2, model.n_slots, ranges), dtype=np.int64)
+        self.rq_count = np.zeros((2, model.n_slots), dtype=np.int64)
         self.spill = np.zeros((2, model.n_slots, 2 * n))
         self.spilled = np.zeros((3, model.n_slots), dtype=np.int64)
         self._allocate_queues(QUEUE_START)
@@ -184,7 +190,8 @@ def _run(model: EngineModel, s: _RunState, n0: int, n1: int) -> int:
         model.pop_adaptive, model.params, model.v, model.w, model.syn, model.refrac, model.theta,
         s.i_ext, model.cur_step, model.cur_cell, model.cur_delta, s.cur_pos,
         model.arr_step, model.arr_cell, s.arr_pos, s.rng_state, s.spike_counts,
-        model.s_ptr, model.s_groups, model.s_sink, model.s_weight,
+        model.s_ptr, model.s_groups, model.s_sink, model.s_weight, s.rq_start, s.rq_stop,
+        s.rq_count,
         model.p_ptr, model.p_sink, model.p_queue, model.p_weight, model.p_delay,
         model.p_rule, model.p_in_ptr, model.p_in_syn, model.rules,
         s.p_x, s.p_tx, s.p_y, s.p_ty, s.queue, s.qcount, s.bp_queue, s.bp_count,
