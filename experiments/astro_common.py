@@ -5,7 +5,6 @@ a results HDF5 file (neuromem schema), a PNG and ``<name>.md`` with the measured
 """
 from __future__ import annotations
 
-import platform
 from pathlib import Path
 
 import matplotlib
@@ -13,31 +12,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from neuromem.astro.results_io import write_text  # noqa: E402
+from common import results_dir, write_summary  # noqa: E402,F401
 from neuromem.hdf5 import atomic_output  # noqa: E402
-
-RESULTS = Path(__file__).resolve().parent / "results"
+from neuromem.plotting import save_figure  # noqa: E402,F401
 
 
 def output_dir(name: str) -> Path:
     """``experiments/results/astro_<name>/`` (created)."""
-    folder = RESULTS / f"astro_{name}"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def save_figure(fig: plt.Figure, path: Path) -> None:
-    """Save a PNG atomically and close the figure."""
-    with atomic_output(path) as tmp:
-        fig.savefig(tmp, dpi=120, format="png")
-    plt.close(fig)
-
-
-def write_summary(path: Path, title: str, command: str, body: str) -> None:
-    """Markdown summary with the command that produced it and the machine."""
-    text = (f"# {title}\n\nProduced by `{command}` on {platform.machine()} / Python "
-            f"{platform.python_version()}.\n\n{body.strip()}\n")
-    write_text(str(path), text)
+    return results_dir("astro", name)
 
 
 def save_tables(path: Path, tables: dict[str, dict[str, object]], attributes: dict[str, object]) -> None:

@@ -7,7 +7,6 @@ the measured numbers.
 """
 from __future__ import annotations
 
-import platform
 from pathlib import Path
 from typing import Sequence
 
@@ -16,19 +15,15 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from neuromem.astro.results_io import write_text  # noqa: E402
+from common import results_dir, write_summary  # noqa: E402,F401
 from neuromem.ca3.memory import CA3Run, OperationResult  # noqa: E402
 from neuromem.ca3.plots import operations_raster, operations_table  # noqa: E402
 from neuromem.plotting import save_figure  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "results"
-
 
 def output_dir(name: str) -> Path:
     """``experiments/results/ca3_<name>/`` (created)."""
-    folder = RESULTS / f"ca3_{name}"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return results_dir("ca3", name)
 
 
 def run_figure(run: CA3Run, path: Path, title: str, table: bool = True) -> None:
@@ -69,9 +64,3 @@ def markdown_table(rows: list[dict]) -> str:
                      f"{r['expected_content']} | {'yes' if r['ok'] else '**no**'} |")
     return "\n".join(lines)
 
-
-def write_summary(path: Path, title: str, command: str, body: str) -> None:
-    """Markdown summary with the command that produced it and the machine."""
-    text = (f"# {title}\n\nProduced by `{command}` on {platform.machine()} / Python "
-            f"{platform.python_version()}.\n\n{body.strip()}\n")
-    write_text(str(path), text)
