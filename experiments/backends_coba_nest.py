@@ -8,7 +8,9 @@ inhibitory ``IF_cond_exp`` cells, 2 % connectivity, dt = 0.1 ms, seed 42) runs w
 * ``nest``: PyNN 0.13 + NEST 3.10, hardware profile ``nest`` (1 thread, grid-constrained
   ``iaf_cond_exp``);
 * ``brian2``: PyNN 0.13 + Brian2 2.9 (runtime ``numpy`` target; PyNN's equations for
-  ``IF_cond_exp``, integrated with forward Euler as Brian2 picks).
+  ``IF_cond_exp``, integrated with Brian2's exponential Euler, the back end's choice;
+  forward Euler, which pyNN.brian2 picks by itself, gave an inhibitory CV 0.118 above
+  the engine's).
 
 All three build the same network: the PyNN back end draws connections, weights, delays
 and initial membrane potentials with neuromem's seed streams
@@ -82,7 +84,8 @@ def markdown(stats: dict, walls: dict, checks: dict, synapses: int) -> str:
              f"`models/coba.yaml`, seed 42, 1000 ms, dt = 0.1 ms, {synapses} synapses drawn once by "
              "neuromem and given to every back end (same connections, weights, delays, initial v). "
              "NEST: PyNN 0.13 + NEST 3.10, profile `nest` (1 thread, `iaf_cond_exp`). Brian2: PyNN 0.13 + "
-             "Brian2 2.9, numpy target, forward Euler (PyNN's choice for `IF_cond_exp`). CV of ISI: mean "
+             "Brian2 2.9, numpy target, exponential Euler (neuromem's Brian2 back end; pyNN.brian2 alone "
+             "picks forward Euler, which gave an inhibitory CV 0.118 above the engine's). CV of ISI: mean "
              "over cells with ≥ 3 spikes.", "",
              "| back end | population | spikes | rate (Hz) | mean CV ISI | rate vs engine | CV − engine CV | "
              "within 10 % / 0.1 | wall (s) |",

@@ -58,7 +58,8 @@ from ..errors import ModelError
 from ..network import Network
 from .fitcheck import Profile, default_profile, load_profile
 from .nest_native import NEST_MODELS
-from .plan import NetworkPlan, PopulationPlan, ProjectionPlan, make_plan
+from .plan import (BRIAN2_EXPONENTIAL_EULER, NetworkPlan, PopulationPlan, ProjectionPlan,
+                   make_plan)
 
 EXPORT_TARGETS = {"pynn-nest": "nest", "pynn-brian2": "brian2", "spinnaker": "spinnaker"}
 _IMPORTS = {"nest": "import pyNN.nest as sim", "brian2": "import pyNN.brian2 as sim",
@@ -138,9 +139,16 @@ def _header(plan: NetworkPlan, network: Network, profile: Profile) -> list[str]:
         "import numpy as np",
     ]
     if plan.target == "brian2":
-        lines += ["import brian2", ""]
+        lines += ["import brian2", "from functools import partial", ""]
     lines += [_IMPORTS[plan.target], "",
               "from neuromem.backends.export import save_results"]
+    if plan.target == "brian2":
+        for model in sorted({p.model for p in plan.populations} & set(BRIAN2_EXPONENTIAL_EULER)):
+            lines += ["", f"# {model} with Brian2's exponential Euler, as neuromem's live Brian2 "
+                      "back end (pyNN.brian2 alone would choose forward Euler)",
+                      f"class {model}_exponential_euler(sim.{model}):",
+                      f"    brian2_model = partial(sim.{model}.brian2_model, "
+                      "method='exponential_euler')"]
     if plan.target == "nest" and any(p.model in NEST_MODELS for p in plan.populations):
         lines.append("from neuromem.backends.nest_native import apply_state")
     if plan.target == "spinnaker":
@@ -191,7 +199,10 @@ def _population_lines(pop: PopulationPlan, plan: NetworkPlan, out: Path) -> list
         if arrays:
             _save(out, f"{pop.label}.parameters.npz", **arrays)
             args += (", " if args else "") + f"**load({pop.label + '.parameters.npz'!r})"
-        lines.append(f"{ref} = sim.Population({pop.size}, sim.{pop.model}({args}), label={key})")
+        cell_class = f"sim.{pop.model}"
+        if plan.target == "brian2" and pop.model in BRIAN2_EXPONENTIAL_EULER:
+            cell_class = f"{pop.model}_exponential_euler"
+        lines.append(f"{ref} = sim.Population({pop.size}, {cell_class}({args}), label={key})")
         lines += _initial_lines(pop, plan, out, ref)
     if pop.neurons_per_core is not None:
         lines.append(f"{ref}.set_max_atoms_per_core({pop.neurons_per_core})  # neurons per core")

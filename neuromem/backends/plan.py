@@ -102,6 +102,12 @@ class ProjectionPlan:
     short_term: dict[str, Any] | None = None
 
 
+# Cell types that the Brian2 back end (live and exported) integrates with Brian2's
+# exponential Euler instead of the forward Euler pyNN.brian2 would choose: the Brian2
+# scheme closest to the engine's exponential integrator for conductance-based LIF cells.
+BRIAN2_EXPONENTIAL_EULER = ("IF_cond_exp",)
+
+
 @dataclass
 class NetworkPlan:
     """A whole network ready to build on ``target`` (times in ms)."""

@@ -64,7 +64,8 @@ from ..network import Network
 from ..results import PopulationData, Results, Trace, WeightData
 from .fitcheck import Profile, default_profile
 from .nest_native import NEST_MODELS, apply_state, check_parameters
-from .plan import NetworkPlan, PopulationPlan, ProjectionPlan, make_plan
+from .plan import (BRIAN2_EXPONENTIAL_EULER, NetworkPlan, PopulationPlan, ProjectionPlan,
+                   make_plan)
 
 SIMULATOR_MODULES = {"nest": "pyNN.nest", "brian2": "pyNN.brian2", "spinnaker": "pyNN.spiNNaker"}
 SPIKE_TIME_SHIFT_STEPS = {"nest": 0, "brian2": 1, "spinnaker": 0}
@@ -160,8 +161,23 @@ def build(sim: ModuleType, plan: NetworkPlan) -> tuple[dict[str, Any], dict[str,
     return pops, projs
 
 
+def _with_brian2_method(model: type, method: str) -> type:
+    """The pyNN.brian2 cell type ``model`` integrated with Brian2's ``method``.
+
+    pyNN.brian2 lets Brian2 choose ('exact', 'euler', 'heun' in that order), which gives
+    forward Euler for conductance-based cells; exponential Euler is Brian2's scheme
+    closest to the engine's exponential integrator for ``IF_cond_exp``.
+    """
+    from functools import partial
+
+    return type(model.__name__, (model,), {"brian2_model": partial(model.brian2_model,
+                                                                    method=method)})
+
+
 def _population(sim: ModuleType, plan: PopulationPlan, target: str) -> Any:
     model = getattr(sim, plan.model)
+    if target == "brian2" and plan.model in BRIAN2_EXPONENTIAL_EULER:
+        model = _with_brian2_method(model, "exponential_euler")
     if plan.spike_times is not None:
         from pyNN.parameters import Sequence
 
