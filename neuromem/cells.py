@@ -220,8 +220,9 @@ class EIF_cond_exp_isfa_ista(CellType):
         if V >= v_spike:  V = v_reset,  w = w + b
         g_L = cm / tau_m
 
-    Engine scheme: the conductances decay exactly; (V, w) advance by a classical
-    fourth-order Runge–Kutta step with the conductances at their exact step mean.
+    Engine scheme: the conductances decay exactly; (V, w) advance by classical RK4 on
+    sub-steps of at most 0.01 ms with the conductances at their exact step mean, and the
+    spike test and reset follow every sub-step (as NEST's ``aeif_cond_exp``).
     NEST equivalent: ``aeif_cond_exp``.
     """
 

@@ -42,7 +42,7 @@ import numpy as np
 from numba import njit
 
 from .neurons import (KIND_ADEX, KIND_COND_EXP, KIND_CURR_DELTA, KIND_CURR_EXP,
-                      KIND_IZHIKEVICH, KIND_POISSON, threshold_adex, threshold_izhikevich,
+                      KIND_IZHIKEVICH, KIND_POISSON, threshold_izhikevich,
                       threshold_lif_adaptive, update_adex, update_cond_exp,
                       update_curr_delta, update_curr_exp, update_izhikevich)
 from .rng import uniform
@@ -197,8 +197,7 @@ def _advance_populations(n, h, pop_start, pop_end, pop_kind, pop_uniform, pop_ad
             update_izhikevich(a, b, h, v, w, syn, params, i_ext)
             threshold_izhikevich(a, b, v, w, params, flags)
         elif kind == KIND_ADEX:
-            update_adex(a, b, h, v, w, syn, refrac, params, i_ext)
-            threshold_adex(a, b, v, w, refrac, params, flags)
+            update_adex(a, b, h, v, w, syn, refrac, params, i_ext, flags)
         elif kind == KIND_POISSON:
             for i in range(a, b):
                 if params[1, i] <= n < params[2, i] and uniform(rng_state) < params[0, i]:

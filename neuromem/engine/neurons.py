@@ -31,8 +31,9 @@ Schemes per model (state in brackets):
   raised to the 8th power (relative error < 1e-12 for x < 0.8, < 2e-9 for x < 4).
 * ``Izhikevich`` [v, u]: forward Euler, as NEST's ``izhikevich``.
 * ``EIF_cond_exp_isfa_ista`` [V, w, g_e, g_i]: conductances decay exactly; (V, w)
-  advance by one classical RK4 step with the conductances at their step mean; the
-  exponential term uses min(V, v_spike).
+  advance by classical RK4 on sub-steps of ≤ 0.01 ms (NEST's smallest internal step)
+  with the conductances at their step mean, testing for a spike after every sub-step as
+  NEST's ``aeif_cond_exp`` does; the exponential term uses min(V, v_spike).
 """
 from __future__ import annotations
 
@@ -295,26 +296,45 @@ def _adex_rhs(vv, ww, ge, gi, current, params, i):
     return dv, dw
 
 
+ADEX_SUBSTEP_MS = 0.01
+
+
 @njit(cache=True, error_model="numpy")
-def update_adex(a, b, h, v, w, syn, refrac, params, i_ext):
+def update_adex(a, b, h, v, w, syn, refrac, params, i_ext, flags):
+    """AdEx step of length h (ms) in RK4 sub-steps of at most ADEX_SUBSTEP_MS, with the
+    spike test and reset after every sub-step (NEST's ``aeif_cond_exp`` order: a spike
+    resets V at once and the cell stays at v_reset for the rest of the step plus its
+    refractory steps, while w keeps evolving)."""
+    n_sub = max(1, int(np.ceil(h / ADEX_SUBSTEP_MS - 1e-9)))
+    hs = h / n_sub
     for i in range(a, b):
         ge = syn[0, i] * params[12, i]
         gi = syn[1, i] * params[13, i]
         current = params[16, i] + i_ext[i]
         r = refrac[i]
-        v0 = v[i]
-        w0 = w[i]
-        if r > 0:
-            # V clamped at v_reset while refractory; w keeps evolving (exact for fixed V).
-            w[i] = w0 + h * (params[7, i] * (v0 - params[2, i]) - w0) / params[9, i]
-            refrac[i] = r - 1
-        else:
-            k1v, k1w = _adex_rhs(v0, w0, ge, gi, current, params, i)
-            k2v, k2w = _adex_rhs(v0 + 0.5 * h * k1v, w0 + 0.5 * h * k1w, ge, gi, current, params, i)
-            k3v, k3w = _adex_rhs(v0 + 0.5 * h * k2v, w0 + 0.5 * h * k2w, ge, gi, current, params, i)
-            k4v, k4w = _adex_rhs(v0 + h * k3v, w0 + h * k3w, ge, gi, current, params, i)
-            v[i] = v0 + h / 6.0 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v)
-            w[i] = w0 + h / 6.0 * (k1w + 2.0 * k2w + 2.0 * k3w + k4w)
+        vv = v[i]
+        ww = w[i]
+        for _ in range(n_sub):
+            if r > 0:
+                vv = params[6, i]
+                w_rest = params[7, i] * (vv - params[2, i])
+                ww = w_rest + (ww - w_rest) * math.exp(-hs / params[9, i])
+                continue
+            k1v, k1w = _adex_rhs(vv, ww, ge, gi, current, params, i)
+            k2v, k2w = _adex_rhs(vv + 0.5 * hs * k1v, ww + 0.5 * hs * k1w, ge, gi, current, params, i)
+            k3v, k3w = _adex_rhs(vv + 0.5 * hs * k2v, ww + 0.5 * hs * k2w, ge, gi, current, params, i)
+            k4v, k4w = _adex_rhs(vv + hs * k3v, ww + hs * k3w, ge, gi, current, params, i)
+            vv = vv + hs / 6.0 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v)
+            ww = ww + hs / 6.0 * (k1w + 2.0 * k2w + 2.0 * k3w + k4w)
+            if vv >= params[5, i]:
+                vv = params[6, i]
+                ww += params[8, i]
+                # the rest of this step plus the refractory steps (counted down below)
+                r = np.int32(params[17, i]) + 1 if params[17, i] > 0 else 0
+                flags[i] = 1
+        v[i] = vv
+        w[i] = ww
+        refrac[i] = r - 1 if r > 0 else 0
         syn[0, i] *= params[14, i]
         syn[1, i] *= params[15, i]
 
@@ -343,14 +363,4 @@ def threshold_izhikevich(a, b, v, u, params, flags):
         if v[i] >= 30.0:
             v[i] = params[2, i]
             u[i] += params[3, i]
-            flags[i] = 1
-
-
-@njit(cache=True, error_model="numpy")
-def threshold_adex(a, b, v, w, refrac, params, flags):
-    for i in range(a, b):
-        if v[i] >= params[5, i]:
-            v[i] = params[6, i]
-            w[i] += params[8, i]
-            refrac[i] = np.int32(params[17, i])
             flags[i] = 1
