@@ -1,7 +1,8 @@
-"""COBA 4000 (1 s) on the engine, NEST and Brian2: per-population rate and CV of ISI.
+"""COBA and CUBA 4000 (1 s) on the engine, NEST and Brian2: per-population rate and CV of ISI.
 
 ``models/coba.yaml`` (Brette et al. 2007 COBA benchmark: 3200 excitatory + 800
-inhibitory ``IF_cond_exp`` cells, 2 % connectivity, dt = 0.1 ms, seed 42) runs with
+inhibitory ``IF_cond_exp`` cells, 2 % connectivity, dt = 0.1 ms, seed 42) or
+``models/cuba.yaml`` (Brian2's CUBA example, ``IF_curr_exp``) runs with
 ``network.run(1000, seed=42, backend=...)`` on
 
 * ``engine``: the embedded numba engine;
@@ -20,12 +21,13 @@ within tens of ms, and what must agree is the state. Acceptance (issue 3): per
 population, mean rate within 10 % of the engine's and mean CV of the inter-spike
 intervals (cells with ≥ 3 spikes) within 0.1.
 
-Run: ``python experiments/backends_coba_nest.py`` (several minutes: NEST ~1 min, Brian2
-through PyNN longer). Writes ``experiments/results/backends_coba_nest/``:
-``coba_<backend>.h5`` (neuromem results), ``coba_agreement.json`` and ``coba_agreement.md``.
+Run: ``python experiments/backends_coba_nest.py [--model coba|cuba]`` (a few minutes:
+NEST and Brian2 through PyNN take longest). Writes ``experiments/results/backends_coba_nest/``:
+``<model>_<backend>.h5`` (neuromem results), ``<model>_agreement.json`` and ``<model>_agreement.md``.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import platform
 import time
@@ -37,19 +39,20 @@ from neuromem.spec import load_model
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "experiments" / "results" / "backends_coba_nest"
-MODEL = REPO / "models" / "coba.yaml"
+MODELS = ("coba", "cuba")   # models/<name>.yaml; run one with `--model NAME`
+NEST_CELLS = {"coba": "iaf_cond_exp", "cuba": "iaf_psc_exp"}
 BACKENDS = ("engine", "nest", "brian2")
 RATE_TOLERANCE = 0.10   # acceptance: |rate - engine rate| <= 10 % of the engine's
 CV_TOLERANCE = 0.1      # acceptance: |mean CV - engine mean CV| <= 0.1
 
 
-def run(backend: str) -> tuple[dict, float]:
-    """Run the model on ``backend``; returns per-population statistics and wall time (s)."""
-    network, settings = load_model(MODEL)
+def run(model: str, backend: str) -> tuple[dict, float]:
+    """Run models/<model>.yaml on ``backend``; returns per-population statistics and wall time (s)."""
+    network, settings = load_model(REPO / "models" / f"{model}.yaml")
     started = time.perf_counter()
     results = network.run(settings.duration, seed=settings.seed, backend=backend, progress=False)
     wall = time.perf_counter() - started
-    results.save(OUT / f"coba_{backend}.h5")
+    results.save(OUT / f"{model}_{backend}.h5")
     stats = {}
     for pop in network.populations:
         data = results[pop.label]
@@ -59,8 +62,8 @@ def run(backend: str) -> tuple[dict, float]:
     return stats, wall
 
 
-def synapse_count() -> int:
-    network, settings = load_model(MODEL)
+def synapse_count(model: str) -> int:
+    network, settings = load_model(REPO / "models" / f"{model}.yaml")
     return int(sum(c.pre.size for c in realise_connections(network, settings.seed)))
 
 
@@ -77,16 +80,18 @@ def agreement(stats: dict) -> dict:
     return out
 
 
-def markdown(stats: dict, walls: dict, checks: dict, synapses: int) -> str:
-    lines = ["# COBA 4000 on the engine, NEST and Brian2", "",
-             f"Produced by `python experiments/backends_coba_nest.py` on {platform.machine()} / Python "
+def markdown(model: str, stats: dict, walls: dict, checks: dict, synapses: int) -> str:
+    lines = [f"# {model.upper()} 4000 on the engine, NEST and Brian2", "",
+             f"Produced by `python experiments/backends_coba_nest.py --model {model}` on "
+             f"{platform.machine()} / Python "
              f"{platform.python_version()} (2 shared cores; wall times are indicative).", "",
-             f"`models/coba.yaml`, seed 42, 1000 ms, dt = 0.1 ms, {synapses} synapses drawn once by "
+             f"`models/{model}.yaml`, seed 42, 1000 ms, dt = 0.1 ms, {synapses} synapses drawn once by "
              "neuromem and given to every back end (same connections, weights, delays, initial v). "
-             "NEST: PyNN 0.13 + NEST 3.10, profile `nest` (1 thread, `iaf_cond_exp`). Brian2: PyNN 0.13 + "
-             "Brian2 2.9, numpy target, exponential Euler (neuromem's Brian2 back end; pyNN.brian2 alone "
-             "picks forward Euler, which gave an inhibitory CV 0.118 above the engine's). CV of ISI: mean "
-             "over cells with ≥ 3 spikes.", "",
+             f"NEST: PyNN 0.13 + NEST 3.10, profile `nest` (1 thread, `{NEST_CELLS[model]}`). Brian2: "
+             "PyNN 0.13 + Brian2 2.9, numpy target; `IF_cond_exp` with exponential Euler (neuromem's "
+             "Brian2 back end; pyNN.brian2 alone picks forward Euler, which for COBA gave an inhibitory "
+             "CV 0.118 above the engine's), `IF_curr_exp` exact. CV of ISI: mean over cells with ≥ 3 "
+             "spikes.", "",
              "| back end | population | spikes | rate (Hz) | mean CV ISI | rate vs engine | CV − engine CV | "
              "within 10 % / 0.1 | wall (s) |",
              "|---|---|---|---|---|---|---|---|---|"]
@@ -105,18 +110,21 @@ def markdown(stats: dict, walls: dict, checks: dict, synapses: int) -> str:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", choices=MODELS, default="coba", help="models/<name>.yaml")
+    model = parser.parse_args().model
     OUT.mkdir(parents=True, exist_ok=True)
     stats, walls = {}, {}
     for backend in BACKENDS:
-        stats[backend], walls[backend] = run(backend)
+        stats[backend], walls[backend] = run(model, backend)
         print(backend, f"{walls[backend]:.1f} s", stats[backend], flush=True)
     checks = agreement(stats)
-    synapses = synapse_count()
-    with atomic_output(OUT / "coba_agreement.json") as tmp:
+    synapses = synapse_count(model)
+    with atomic_output(OUT / f"{model}_agreement.json") as tmp:
         Path(tmp).write_text(json.dumps({"stats": stats, "wall_s": walls, "agreement": checks,
                                          "synapses": synapses}, indent=1), encoding="utf-8")
-    with atomic_output(OUT / "coba_agreement.md") as tmp:
-        Path(tmp).write_text(markdown(stats, walls, checks, synapses), encoding="utf-8")
+    with atomic_output(OUT / f"{model}_agreement.md") as tmp:
+        Path(tmp).write_text(markdown(model, stats, walls, checks, synapses), encoding="utf-8")
     print(json.dumps(checks, indent=1))
 
 
