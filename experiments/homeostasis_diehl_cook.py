@@ -30,14 +30,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 from neuromem.datasets import load_digits, load_idx_folder  # noqa: E402
 from neuromem.homeostasis.diehl_cook import DiehlCookNetwork  # noqa: E402
 from neuromem.homeostasis.store import atomic_h5  # noqa: E402
-from neuromem.homeostasis.threshold import AdaptiveThreshold  # noqa: E402
+from neuromem.homeostasis.threshold import DiehlCookThreshold  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "experiments" / "results" / "homeostasis_diehl_cook"
-CONDITIONS = {"adaptive threshold": AdaptiveThreshold(), "fixed threshold": AdaptiveThreshold(frozen=True)}
+CONDITIONS = {"adaptive threshold": DiehlCookThreshold(), "fixed threshold": DiehlCookThreshold(frozen=True)}
 
 
-def run(data, n_exc: int, epochs: int, seed: int, threshold: AdaptiveThreshold) -> dict:
+def run(data, n_exc: int, epochs: int, seed: int, threshold: DiehlCookThreshold) -> dict:
     """Train, label, test one network; return its numbers and final state."""
     start = time.perf_counter()
     x, y = data.flat("train"), data.train_labels

@@ -9,11 +9,11 @@ from neuromem.errors import ModelError
 from neuromem.homeostasis.homeostatic_synapse import HomeostaticSynapse, on_post, on_pre
 from neuromem.homeostasis.scaling import SynapticScaling, scaling_step
 from neuromem.homeostasis.bench import LIFParameters, SpikingBench
-from neuromem.homeostasis.threshold import AdaptiveThreshold, crosses_threshold, decay_theta, theta_on_spike
+from neuromem.homeostasis.threshold import DiehlCookThreshold, crosses_threshold, decay_theta, theta_on_spike
 
 
 def test_adaptive_threshold_follows_its_closed_form():
-    rule = AdaptiveThreshold()  # Diehl & Cook: θ₀ 20 mV, +0.05 mV per spike, τ_θ 1e7 ms, offset 20 mV
+    rule = DiehlCookThreshold()  # Diehl & Cook: θ₀ 20 mV, +0.05 mV per spike, τ_θ 1e7 ms, offset 20 mV
     theta = rule.initial(2)
     factor = rule.decay_factor(dt=0.5)
     for step in range(1000):
@@ -26,7 +26,7 @@ def test_adaptive_threshold_follows_its_closed_form():
     # a fresh cell fires exactly above v_thresh; 100 spikes later 5 mV more are needed
     assert crosses_threshold(-51.9, -52.0, 20.0, rule.offset) and not crosses_threshold(-52.0, -52.0, 20.0, 20.0)
     assert not crosses_threshold(-47.5, -52.0, 25.0, 20.0)
-    frozen = AdaptiveThreshold(frozen=True)
+    frozen = DiehlCookThreshold(frozen=True)
     assert frozen.decay_factor(0.5) == 1.0 and frozen.increment() == 0.0
 
 

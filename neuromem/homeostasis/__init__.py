@@ -43,10 +43,11 @@ from .need_spiking import ClassNeed, PresentationHook, build_classifier
 from .regulators import (ConstantRegulator, Decision, EtaEffect, HomeostaticRegulator, RandomRegulator,
                          make_regulator)
 from .scaling import SynapticScaling
-from .threshold import AdaptiveThreshold
+from .threshold import DiehlCookThreshold
 
 __all__ = [
-    "AdaptiveThreshold", "ClassNeed", "ConstantRegulator", "ConstantShift", "Decision", "EtaEffect", "HomeostaticRegulator",
+    "ClassNeed", "ConstantRegulator", "ConstantShift", "Decision", "DiehlCookThreshold", "EtaEffect",
+    "HomeostaticRegulator",
     "HomeostaticSynapse", "LIFParameters", "LabelMap", "LearnerConfig", "LearningHistory", "MLP",
     "NeedRegulatedRate", "PresentationHook", "RandomRegulator", "SeasonalShift", "SpikingBench",
     "SynapticScaling", "SynapticScalingHook", "build_classifier", "make_regulator", "swap_counts", "train",

@@ -37,7 +37,7 @@ from numba import njit
 from ..errors import ModelError
 from .homeostatic_synapse import HomeostaticSynapse, on_post, on_pre
 from .scaling import SynapticScaling, scaling_step
-from .threshold import AdaptiveThreshold, crosses_threshold, decay_theta, theta_on_spike
+from .threshold import DiehlCookThreshold, crosses_threshold, decay_theta, theta_on_spike
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class SpikingBench:
     neuron: LIFParameters
     synapse: HomeostaticSynapse = HomeostaticSynapse()
     scaling: SynapticScaling | None = None
-    threshold: AdaptiveThreshold | None = None
+    threshold: DiehlCookThreshold | None = None
 
     def run(self, rates: np.ndarray, phase_ms: float, weights: np.ndarray, seed: int,
             plastic: np.ndarray | None = None, bin_ms: float = 100.0,
@@ -97,7 +97,7 @@ class SpikingBench:
                              f"dt={self.dt} ms and the run a whole number of bins")
         scaling = self.scaling or SynapticScaling(a_goal=1.0, beta=0.0, gamma=0.0)
         sensor, integral, scale = scaling.initial(n_cells, initial_rate)
-        threshold = self.threshold or AdaptiveThreshold(theta_plus=0.0, theta_init=0.0, offset=0.0, frozen=True)
+        threshold = self.threshold or DiehlCookThreshold(theta_plus=0.0, theta_init=0.0, offset=0.0, frozen=True)
         theta = threshold.initial(n_cells)
         n_bins = n_steps // bin_steps
         out = BenchOutput(np.zeros((n_bins, n_cells), np.int64), np.zeros((n_bins, n_src, n_cells)),

@@ -42,7 +42,7 @@ import numpy as np
 from numba import njit
 
 from ..errors import ModelError
-from .threshold import AdaptiveThreshold, crosses_threshold, decay_theta, theta_on_spike
+from .threshold import DiehlCookThreshold, crosses_threshold, decay_theta, theta_on_spike
 
 DT = 0.5  # ms
 PRESENT_MS, REST_MS = 350.0, 150.0
@@ -52,11 +52,11 @@ MAX_RATE_HZ = 63.75  # pixel/8·intensity for a 255 pixel at intensity 2
 class DiehlCookNetwork:
     """The network's state (weights in [0, 1], θ in mV) and its training / labelling / evaluation."""
 
-    def __init__(self, n_inputs: int, n_exc: int, seed: int, threshold: AdaptiveThreshold | None = None) -> None:
+    def __init__(self, n_inputs: int, n_exc: int, seed: int, threshold: DiehlCookThreshold | None = None) -> None:
         if n_inputs < 1 or n_exc < 2:
             raise ModelError(f"DiehlCookNetwork: n_inputs={n_inputs} must be >= 1 and n_exc={n_exc} >= 2")
         self.rng = np.random.default_rng(seed)
-        self.threshold = threshold or AdaptiveThreshold()
+        self.threshold = threshold or DiehlCookThreshold()
         self.weights = (self.rng.random((n_inputs, n_exc)) + 0.01) * 0.3
         self.theta = self.threshold.initial(n_exc)
         self.column_sum = 78.0 * n_inputs / 784.0

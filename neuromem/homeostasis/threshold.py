@@ -12,7 +12,7 @@ adaptive threshold (``Population(..., adaptive_threshold=nm.AdaptiveThreshold(..
 Example
 -------
 >>> import numpy as np
->>> rule = AdaptiveThreshold()
+>>> rule = DiehlCookThreshold()
 >>> theta = rule.initial(3)
 >>> theta_on_spike(theta, 1, rule.theta_plus)
 >>> decay_theta(theta, 0, 3, rule.decay_factor(dt=0.5))
@@ -31,7 +31,7 @@ from ..errors import ModelError
 
 
 @dataclass(frozen=True)
-class AdaptiveThreshold:
+class DiehlCookThreshold:
     """Diehl & Cook adaptive threshold parameters (mV, ms)."""
 
     theta_plus: float = 0.05
@@ -42,9 +42,9 @@ class AdaptiveThreshold:
 
     def __post_init__(self) -> None:
         if self.theta_plus < 0.0:
-            raise ModelError(f"AdaptiveThreshold: theta_plus={self.theta_plus} mV must be >= 0")
+            raise ModelError(f"DiehlCookThreshold: theta_plus={self.theta_plus} mV must be >= 0")
         if not self.tau_theta > 0.0:
-            raise ModelError(f"AdaptiveThreshold: tau_theta={self.tau_theta} ms must be > 0")
+            raise ModelError(f"DiehlCookThreshold: tau_theta={self.tau_theta} ms must be > 0")
 
     def initial(self, n: int) -> np.ndarray:
         """θ of ``n`` fresh cells (mV)."""
