@@ -25,10 +25,11 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 from ca3_common import output_dir, write_summary
+from scipy.optimize import brentq
 
 from neuromem.ca3 import CA3Memory, expected_outputs
 from neuromem.ca3.memory import CA3Run
-from neuromem.ca3.parameters import CONTENT_TO_CUE, CUE_TO_CONTENT, OUTPUT_LABEL
+from neuromem.ca3.parameters import CONTENT_TO_CUE, CONNECTIONS, CUE_TO_CONTENT, FAST, OUTPUT_LABEL, SLOW, STDP_W_MAX
 from neuromem.ca3.plots import operations_raster
 from neuromem.ca3.published import functional_schedule, state_map_schedule
 from neuromem.plotting import save_figure
@@ -154,6 +155,65 @@ def learned_weight_after_first_learn() -> tuple[float, float]:
     return float(c2k[0, 0]), float(k2c[0, 0])
 
 
+DROPPED_RECALL = 3   # the recall by cue 0 at t = 30 in the functional schedule
+RELAY = "contCond"   # vetoed during recall by cue (reference §2.2)
+RECALL_WINDOW_MS = 6
+
+
+def relay_spikes_in_recall_by_cue(run: CA3Run) -> list[int]:
+    """Per recall by cue: how many contCond spikes fall in [t0, t0 + 6) ms (paper time).
+    The model vetoes contCond there, so the count should be 0."""
+    relay = run.results[RELAY]
+    ticks = np.rint(relay.spike_times - run.shift)
+    return [int(((ticks >= o.op.t0) & (ticks < o.op.t0 + RECALL_WINDOW_MS)).sum())
+            for o in run.outputs if o.op.kind == "recall_cue"]
+
+
+def _weight(pre: str, post: str, receptor: str) -> float:
+    spec = next(c for c in CONNECTIONS if (c.pre, c.post, c.receptor) == (pre, post, receptor))
+    return float(spec.weight(1, 1))
+
+
+def veto_race() -> dict[str, float]:
+    """The recall-by-cue veto in continuous time, from the published parameters.
+
+    cueCue fires at time a. Its inhibition reaches contCond at a + 2 ms. Its spike
+    reaches contCue at a + 1 ms through the stored 6 nA cue→content weight; contCue (a
+    slow cell) crosses threshold ε ms later and excites contCond at a + 2 + ε. On
+    SpiNNaker both inputs enter the same 1-ms tick and cancel; with precise timing the
+    inhibition (τ_syn 0.3 ms) has decayed by the time the excitation arrives. Returns
+    ε (ms), the inhibition left (nA) and the peak deflection (mV) of the fast contCond
+    cell under the net current, against its 3 mV threshold distance.
+    """
+    def deflection(t, w_na, cell):   # mV; an exponential current w·e^(−t/τ_syn) into an LIF cell
+        tm, ts = cell["tau_m"], cell["tau_syn_E"]
+        return w_na / cell["cm"] * ts * tm / (tm - ts) * (np.exp(-t / tm) - np.exp(-t / ts))
+
+    gap = SLOW["v_thresh"] - SLOW["v_rest"]
+    eps = brentq(lambda t: deflection(t, STDP_W_MAX, SLOW) - gap, 1e-9, 1.0)
+    inhibition = _weight("cueCue", "contCond", "inhibitory") * np.exp(-eps / FAST["tau_syn_I"])
+    net = _weight("contCue", "contCond", "excitatory") - inhibition
+    tm, ts = FAST["tau_m"], FAST["tau_syn_E"]
+    t_peak = np.log(tm / ts) * tm * ts / (tm - ts)
+    return {"eps": eps, "inhibition": inhibition, "net": net, "peak": deflection(t_peak, net, FAST),
+            "threshold": FAST["v_thresh"] - FAST["v_rest"]}
+
+
+def without_operation(schedule, drop: int) -> CA3Run:
+    """The schedule without operation ``drop``, run on NEST with precise timing."""
+    mem = CA3Memory(schedule.cues, schedule.content_bits, backend=PRECISE)
+    for k, op in enumerate(schedule.ops):
+        if k == drop:
+            continue
+        if op.kind == "learn":
+            mem.learn(op.cue, op.bits, op.t0)
+        elif op.kind == "recall_cue":
+            mem.recall_by_cue(op.cue, op.t0)
+        else:
+            mem.recall_by_content(op.bits, op.t0)
+    return mem.run()
+
+
 def main() -> None:
     out = output_dir("nest")
     functional, f_runs = compare(functional_schedule(), out, "functional")
@@ -171,6 +231,10 @@ def main() -> None:
     w_eng = weights(f_runs["engine"], 5, 10)
     first_c2k, first_k2c = learned_weight_after_first_learn()
     ow, ow_e = overwrite_weights(f_runs[PRECISE]), overwrite_weights(f_runs["engine"])
+    relay = {b: relay_spikes_in_recall_by_cue(f_runs[b]) for b in ("engine", PRECISE)}
+    race = veto_race()
+    ablated = without_operation(functional_schedule(), DROPPED_RECALL).outputs
+    ablated_query = next(o for o in ablated if o.op.t0 == 50)
     body = f"""
 PyNN 0.13 + NEST 3.10, dt = 1 ms, NEST `stdp_synapse` (PyNN `STDPMechanism`, A± = 1 → 6 nA
 jumps, the delay dendritic by NEST's definition). Two hardware profiles:
@@ -205,21 +269,33 @@ state map {sum(r['engine_ok'] for r in state_map)}/{len(state_map)} at the refer
 ### What still differs on NEST with precise timing, and why
 
 1. **Recall by content {{0, 4}} at t = 50 returns [3] instead of [0, 3]** (a memory that was
-   not overwritten). Cause: NEST's STDP. After the first learn, cue 0's plastic weights on
-   NEST read {first_c2k:.2f} nA (cue→content, bit 0) and {first_k2c:.2f} nA (content→cue,
-   bit 0); the engine (SpiNNaker's rule) has 6 nA. NEST's `stdp_synapse` applies
-   potentiation only when the next pre spike arrives, clips after every single pair,
-   ignores pairs at the same time, and pairs the pre spike's grid stamp with the precise
-   post time; SpiNNaker sums every pair of a spike, then clips once. A probe of one
-   slow-cell pair (pre and post both driven 3 ticks in a row, as in a learn) measured
-   6·e^(−0.19/3) = 5.64 nA of potentiation minus 6·e^(−1.81/3) = 3.28 nA of depression
-   from the second pre spike → 2.36 nA; the pending potentiation from the second post
-   spike comes only with the next pre spike. How cue 0's content→cue weights go from the
-   value after the learn to the final one below was not traced pair by pair. Weights
-   read at the end of the run (NEST's pending potentiation not yet applied) of the
-   never-overwritten memories (cue 0: bits 0, 1, 8, 9; cue 4: bits 1, 5, 6):
+   not overwritten). Cause: the recall by cue 0 at t = 30 before it. The model vetoes the
+   relay contCond during a recall by cue: cueCue's inhibition (6 nA, 2 ms) and the
+   excitation through contCue (9 nA, 1 ms after contCue fires) meet in the same 1-ms tick
+   on SpiNNaker and cancel. In continuous time they do not meet: contCue (slow cell,
+   driven by the stored 6 nA) crosses threshold ε = {race['eps']:.3f} ms after the cue
+   spike reaches it, so the inhibition arrives {race['eps']:.3f} ms before the excitation
+   and has decayed to {race['inhibition']:.2f} nA (τ_syn 0.3 ms); the net {race['net']:.2f} nA
+   lifts the fast contCond cell by {race['peak']:.1f} mV at its peak against a
+   {race['threshold']:.0f} mV threshold distance (computed from the published parameters
+   in `veto_race()`). contCond spikes in the 6 ms of each recall by cue (t = 30, 70):
+   engine {relay['engine']}, NEST {relay[PRECISE]}. The leaked relay makes contCont fire
+   one tick after cueCont 0 fired for the recall, and that post-before-pre pair depresses
+   cue 0's content→cue weights: at t = 50 bit 0 alone no longer drives cueCont 0.
+   Ablation: the same schedule on NEST without the recall by cue 0 returns
+   {sorted(ablated_query.cues)} for the query {{0, 4}}. NEST's STDP alone does not lose
+   the memory: right after the first learn, cue 0's weights read {first_c2k:.2f} nA
+   (cue→content, bit 0) and {first_k2c:.2f} nA (content→cue, bit 0) because
+   `stdp_synapse` applies the potentiation from the last post spike only when the next pre
+   spike arrives, and that pending potentiation restores 6 nA before that spike is
+   transmitted. Weights read at the end of the run (pending potentiation not yet applied)
+   of the never-overwritten memories (cue 0: bits 0, 1, 8, 9; cue 4: bits 1, 5, 6):
    cue→content {w_prec[0]} nA, content→cue {w_prec[1]} nA (engine: {w_eng[0]} /
-   {w_eng[1]} nA; grid NEST: {w_grid[0]} / {w_grid[1]} nA).
+   {w_eng[1]} nA; grid NEST: {w_grid[0]} / {w_grid[1]} nA). Neither NEST profile restores the
+   same-tick meeting: grid-constrained cells add a tick per hop (below), and precise cells
+   are continuous in time by design (NEST sets `off_grid_spiking` from the models; the
+   kernel refuses to change it). It would take a change of the published parameters
+   (e.g. a longer inhibitory τ_syn), which this comparison does not make.
 2. **The overwrite** (learn cue 3 ← {{1, 3, 4, 8}} at t = 60, replacing {{4, 5, 6}}) and the
    two recalls after it. On NEST it erases only part of the old memory and stores only
    part of the new one. Final cue→content weights of cue 3 for the new bits 1, 3, 4, 8:
