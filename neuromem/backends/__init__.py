@@ -23,28 +23,45 @@ class Backend(Protocol):
     def run(self, network: Any, duration: float, seed: int, progress: bool | None = None) -> Any: ...
 
 
+PYNN_TARGETS = ("nest", "brian2", "spinnaker")
+
+
 def get_backend(name: str) -> Backend:
     """Return the back end called ``name`` (``"engine"``, ``"nest"``, ``"brian2"``,
     ``"spinnaker"``, or ``"<target>:<profile>"`` for a PyNN target with another
     hardware profile)."""
-    target, _, profile_name = name.partition(":")
     if name == "engine":
         from ..engine import EngineBackend
 
         return EngineBackend()
-    if target in ("nest", "brian2", "spinnaker"):
-        from .fitcheck import load_profile
+    profile = backend_profile(name)
+    try:
+        from .pynn import PyNNBackend
+    except ImportError as exc:  # the module itself names the missing extra
+        raise BackendUnavailableError(str(exc)) from exc
+    return PyNNBackend(name.partition(":")[0], profile)
 
-        profile = load_profile(profile_name) if profile_name else None
-        if profile is not None and profile.target != target:
-            raise ModelError(f"back end {name!r}: hardware profile {profile.name!r} is for "
-                             f"{profile.target}; use {profile.target}:{profile_name}")
-        try:
-            from .pynn import PyNNBackend
-        except ImportError as exc:  # the module itself names the missing extra
-            raise BackendUnavailableError(str(exc)) from exc
-        return PyNNBackend(target, profile)
-    raise BackendUnavailableError(
-        f"unknown back end {name!r}; choose one of engine, nest, brian2, spinnaker "
-        "(optionally <target>:<hardware profile>)"
-    )
+
+def backend_profile(name: str) -> Any:
+    """The hardware profile (:class:`~neuromem.backends.fitcheck.Profile`) a back end
+    called ``name`` runs with, without importing its simulator; None for the engine.
+
+    >>> backend_profile("nest:nest_precise").get("spike_precision")
+    'off_grid'
+    """
+    if name == "engine":
+        return None
+    target, _, profile_name = name.partition(":")
+    if target not in PYNN_TARGETS:
+        raise BackendUnavailableError(
+            f"unknown back end {name!r}; choose one of engine, nest, brian2, spinnaker "
+            "(optionally <target>:<hardware profile>)")
+    from .fitcheck import default_profile, load_profile
+
+    if not profile_name:
+        return default_profile(target)
+    profile = load_profile(profile_name)
+    if profile.target != target:
+        raise ModelError(f"back end {name!r}: hardware profile {profile.name!r} is for "
+                         f"{profile.target}; use {profile.target}:{profile_name}")
+    return profile

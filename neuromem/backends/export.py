@@ -158,7 +158,8 @@ def _header(plan: NetworkPlan, network: Network, profile: Profile) -> list[str]:
               "", "def load(name):", "    return np.load(DATA / name, allow_pickle=False)", "", ""]
     if plan.target == "brian2":
         lines += ["brian2.prefs.codegen.target = 'numpy'  # no compiler needed",
-                  f"brian2.seed({plan.simulator_seed})"]
+                  f"brian2.seed({plan.simulator_seed})",
+                  f"brian2.defaultclock.dt = {plan.dt!r} * brian2.ms  # spike sources on the network's clock"]
         lines.append(f"sim.setup(timestep={plan.dt!r}, min_delay={plan.dt!r})")
     elif plan.target == "nest":
         lines.append(f"sim.setup(timestep={plan.dt!r}, min_delay={plan.dt!r}, "

@@ -131,6 +131,9 @@ def prepare_simulator(target: str, profile: Profile, plan: NetworkPlan) -> dict[
 
         brian2.prefs.codegen.target = str(profile.get("codegen_target", "numpy"))
         brian2.seed(plan.simulator_seed)
+        # pyNN.brian2 leaves spike sources on Brian2's default clock (0.1 ms), so their
+        # synapses would run on a finer clock than the network's dt: align the two.
+        brian2.defaultclock.dt = plan.dt * brian2.ms
         facts["brian2_codegen_target"] = brian2.prefs.codegen.target
     elif target == "spinnaker":
         from .spinnaker import config_is_virtual, ensure_config

@@ -27,6 +27,7 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
+from ..backends import backend_profile
 from ..errors import ModelError
 from ..results import Results
 from .network import build_network, checked_weights
@@ -165,10 +166,14 @@ class CA3Memory:
         key = (len(sched.ops), sched.ops[-1] if sched.ops else None)
         if own and self._cache is not None and getattr(self, "_cache_key", None) == key:
             return self._cache
+        fraction, note = stdp_delay_fraction(self.backend)
         net = build_network(self.cues, self.content_bits, sched.input_trains(INPUT_SHIFT_MS),
-                            self.cue_to_content, self.content_to_cue)
+                            self.cue_to_content, self.content_to_cue,
+                            stdp_dendritic_delay_fraction=fraction)
         results = net.run(sched.duration() + INPUT_SHIFT_MS, seed=self.seed, backend=self.backend,
                           progress=False)
+        if note:
+            results.provenance.setdefault("warnings", []).append(note)
         run = CA3Run(results, decode(results, sched, INPUT_SHIFT_MS), INPUT_SHIFT_MS)
         if own:
             self._cache, self._cache_key = run, key
@@ -176,6 +181,22 @@ class CA3Memory:
 
     def _last(self) -> OperationResult:
         return self.run().outputs[-1]
+
+
+def stdp_delay_fraction(backend: str) -> tuple[float, str | None]:
+    """The STDP delay convention to build the memory with on ``backend``, and a warning.
+
+    The published model pairs spikes with a dendritic delay (fraction 1). A back end
+    whose hardware profile offers only axonal delays (pyNN.brian2) gets fraction 0,
+    with a warning saying so, so that the same memory still runs there.
+    """
+    profile = backend_profile(backend)
+    offered = [1.0] if profile is None else [float(f) for f in profile.get("dendritic_delay_fractions", [1.0])]
+    if 1.0 in offered:
+        return 1.0, None
+    return offered[0], (f"CA3 STDP on {backend!r}: the published dendritic delay is not offered "
+                        f"(only dendritic_delay_fraction {offered}); built with {offered[0]:g}, "
+                        "so pre/post pairs shift by 2 ms")
 
 
 def decode(results: Results, schedule: Schedule, shift: float) -> list[OperationResult]:

@@ -31,12 +31,15 @@ from .parameters import (CONNECTIONS, DT_MS, INPUT_LABEL, OUTPUT, OUTPUT_LABEL, 
 def build_network(cues: int, content_bits: int, input_trains: Sequence[Sequence[float]],
                   cue_to_content: np.ndarray | None = None,
                   content_to_cue: np.ndarray | None = None, dt: float = DT_MS,
-                  record: bool = True) -> Network:
+                  record: bool = True, stdp_dendritic_delay_fraction: float = 1.0) -> Network:
     """The CA3 memory for ``cues`` (C) addresses of ``content_bits`` (M) bits.
 
     ``input_trains``: C + M spike-time lists (ms), one per IL cell (cues first).
     ``cue_to_content`` (C×M) and ``content_to_cue`` (M×C): initial plastic weights in
     nA (preloaded memories); default all 0. ``record``: record spikes of every population.
+    ``stdp_dendritic_delay_fraction``: 1 (dendritic, SpiNNaker's and the published
+    model's) or 0 (axonal: the only choice pyNN.brian2 offers; the pairs then shift by
+    2 ms and the model's learning no longer works as published).
     """
     c, m = _positive(cues, "cues"), _positive(content_bits, "content_bits")
     if len(input_trains) != c + m:
@@ -53,14 +56,15 @@ def build_network(cues: int, content_bits: int, input_trains: Sequence[Sequence[
     pops[OUTPUT_LABEL] = net.add(Population(c + m, IF_curr_exp(**OUTPUT), label=OUTPUT_LABEL,
                                             initial_values={"v": V_INIT}))
     for spec in CONNECTIONS:
-        _connect(net, spec, pops, c, m, initial)
+        _connect(net, spec, pops, c, m, initial, stdp_dendritic_delay_fraction)
     if record:
         for pop in net.populations:
             pop.record("spikes")
     return net
 
 
-def _connect(net: Network, spec: ConnectionSpec, pops: dict, c: int, m: int, initial: dict) -> None:
+def _connect(net: Network, spec: ConnectionSpec, pops: dict, c: int, m: int, initial: dict,
+             stdp_dendritic_delay_fraction: float) -> None:
     pre = _side(pops[spec.pre], spec.pre_slice, c)
     post = _side(pops[spec.post], spec.post_slice, c)
     label = f"{spec.pre}->{spec.post}" + ("_inh" if spec.receptor == "inhibitory" and
@@ -71,7 +75,7 @@ def _connect(net: Network, spec: ConnectionSpec, pops: dict, c: int, m: int, ini
                                               A_plus=STDP_A, A_minus=STDP_A),
                                 AdditiveWeightDependence(w_min=STDP_W_MIN, w_max=STDP_W_MAX),
                                 weight=initial[key], delay=spec.delay,
-                                dendritic_delay_fraction=1.0)
+                                dendritic_delay_fraction=stdp_dendritic_delay_fraction)
         receptor = "excitatory"
     else:
         synapse = StaticSynapse(weight=spec.weight(c, m), delay=spec.delay)
