@@ -208,21 +208,6 @@ def veto_race() -> dict[str, float]:
             "threshold": FAST["v_thresh"] - FAST["v_rest"]}
 
 
-def without_operation(schedule, drop: int) -> CA3Run:
-    """The schedule without operation ``drop``, run on NEST with precise timing."""
-    mem = CA3Memory(schedule.cues, schedule.content_bits, backend=PRECISE)
-    for k, op in enumerate(schedule.ops):
-        if k == drop:
-            continue
-        if op.kind == "learn":
-            mem.learn(op.cue, op.bits, op.t0)
-        elif op.kind == "recall_cue":
-            mem.recall_by_cue(op.cue, op.t0)
-        else:
-            mem.recall_by_content(op.bits, op.t0)
-    return mem.run()
-
-
 def expected_set_ticks(run: CA3Run, schedule) -> list[tuple[int, int | None]]:
     """Per recall by content: (t0, first OL tick after t0 at which exactly the expected
     cue set fires), paper time in ms; None if it never does before the run ends."""
@@ -274,7 +259,8 @@ def main() -> None:
     ow, ow_e = overwrite_weights(f_runs[PRECISE]), overwrite_weights(f_runs["engine"])
     relay = {b: relay_spikes_in_recall_by_cue(f_runs[b]) for b in ("engine", PRECISE)}
     race = veto_race()
-    ablated = without_operation(functional_schedule(), DROPPED_RECALL).outputs
+    schedule = functional_schedule().without(DROPPED_RECALL)
+    ablated = CA3Memory(schedule.cues, schedule.content_bits, backend=PRECISE).run(schedule).outputs
     ablated_query = next(o for o in ablated if o.op.t0 == 50)
     hops = {b: hop_latencies(b) for b in ("engine", PRECISE, *WINDOWED)}
     late = expected_set_ticks(s_runs["brian2"], state_map_schedule())

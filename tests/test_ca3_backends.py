@@ -21,19 +21,9 @@ RECALL_BY_CUE_0 = 3          # index of the recall by cue 0 (t = 30 ms) in the f
 QUERY_0_4 = 5                # index of the recall by content {0, 4} (t = 50 ms)
 
 
-def replay(schedule, backend: str, skip: int | None = None):
-    """Run ``schedule`` (without operation ``skip``) on ``backend``; returns the run."""
-    mem = CA3Memory(schedule.cues, schedule.content_bits, backend=backend)
-    for k, op in enumerate(schedule.ops):
-        if k == skip:
-            continue
-        if op.kind == "learn":
-            mem.learn(op.cue, op.bits, op.t0)
-        elif op.kind == "recall_cue":
-            mem.recall_by_cue(op.cue, op.t0)
-        else:
-            mem.recall_by_content(op.bits, op.t0)
-    return mem.run()
+def replay(schedule, backend: str):
+    """Run ``schedule`` on ``backend``; returns the run."""
+    return CA3Memory(schedule.cues, schedule.content_bits, backend=backend).run(schedule)
 
 
 def relay_spikes(run, t0: int) -> int:
@@ -75,7 +65,7 @@ def test_recall_by_cue_veto_leaks_on_nest_and_costs_the_later_query(functional):
     assert relay_spikes(functional[PRECISE], 30) == 4        # bits 0, 1, 8, 9 of cue 0
     assert functional[PRECISE].outputs[QUERY_0_4].cues == frozenset({3})
     # without that recall, the same NEST run answers the query {0, 4} as published
-    ablated = replay(functional_schedule(), PRECISE, skip=RECALL_BY_CUE_0)
+    ablated = replay(functional_schedule().without(RECALL_BY_CUE_0), PRECISE)
     query = next(o for o in ablated.outputs if o.op.t0 == 50)
     assert query.cues == frozenset({0, 3})
 

@@ -90,6 +90,15 @@ def test_schedule_rejects_bad_input():
     assert lenient.ops[-1].t0 == 3
 
 
+def test_schedule_without_one_operation():
+    s = Schedule(5, 10).learn(0, [1]).recall_cue(0).recall_content([1])
+    shorter = s.without(1)
+    assert [op.kind for op in shorter.ops] == ["learn", "recall_content"]
+    assert shorter.ops[1].t0 == s.ops[2].t0 and len(s.ops) == 3   # times kept, original intact
+    with pytest.raises(ModelError, match="operation index must be in \\[0, 2\\]"):
+        s.without(3)
+
+
 def test_preload_only_before_operations():
     mem = CA3Memory(3, 4)
     mem.preload({1: [0, 2]})

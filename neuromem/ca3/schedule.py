@@ -86,6 +86,14 @@ class Schedule:
         """Recall every cue whose content has at least one of ``bits`` (OR semantics)."""
         return self._add(Operation("recall_content", self._start(at), None, self._bits(bits, False)))
 
+    def without(self, index: int) -> "Schedule":
+        """A copy without operation ``index`` (0-based), the others at their times; e.g.
+        to see what one operation does to the ones after it."""
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < len(self.ops):
+            raise ModelError(f"without: operation index must be in [0, {len(self.ops) - 1}], got {index!r}")
+        return Schedule(self.cues, self.content_bits, self.strict,
+                        [op for k, op in enumerate(self.ops) if k != index])
+
     def next_free(self) -> int:
         """Earliest start (ms) allowed for the next operation."""
         if not self.ops:
