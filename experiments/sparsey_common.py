@@ -32,10 +32,21 @@ def write_json(path: Path, data: Any) -> None:
     write_text(path, json.dumps(data, indent=2, default=lambda x: x.item() if hasattr(x, "item") else str(x)))
 
 
-def digit_hierarchy(shape: tuple[int, int], seed: int) -> Hierarchy:
-    """One internal level of 8×16 macs on 3×3-pixel fields with stride ≈ 1 pixel (the
-    configuration chosen by the MNIST sweep in ``sparsey_digits.md``)."""
-    params = MacParams(Q=8, K=16, pi_min=2, freeze_fraction=0.3, lambda_U=10.0, **SPARSEY_ALT_SIGMOID)
+#: Mac parameters of the digit model, chosen on MNIST validation items drawn from the
+#: training set (``sparsey_digits.select_on_validation``; sweeps in ``docs/sparsey.md``):
+#: Q=8 CMs of K=256 cells, λ_U=10 with the Sparsey_Alt sigmoid, π⁻=2 active pixels,
+#: a bundle freezes once 3 % of its weights are set; binary weights.
+DIGIT_MAC = MacParams(Q=8, K=256, pi_min=2, freeze_fraction=0.03, lambda_U=10.0, **SPARSEY_ALT_SIGMOID)
+
+#: Class-node reading of the digit model (chosen on the same validation items): log
+#: frequencies with pseudo-count α = 10⁻⁴, so an active cell never seen with a class
+#: counts (almost) as a veto against it.
+DIGIT_READOUT = {"score": "log", "prior": 1e-4}
+
+
+def digit_hierarchy(shape: tuple[int, int], seed: int, params: MacParams = DIGIT_MAC) -> Hierarchy:
+    """One internal level of (rows − 2) × (cols − 2) macs (``params``, default
+    :data:`DIGIT_MAC`) on 3×3-pixel fields at stride 1 pixel."""
     rows, cols = shape
     return Hierarchy(shape, [LevelSpec(params, grid=(rows - 2, cols - 2), rf=(3, 3))], seed=seed)
 

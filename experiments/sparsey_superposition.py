@@ -21,7 +21,8 @@ from neuromem.datasets import load_digits  # noqa: E402
 from neuromem.plotting import save_figure  # noqa: E402
 from neuromem.sparsey.classifier import SparseyClassifier  # noqa: E402
 from neuromem.sparsey.data import binarise  # noqa: E402
-from sparsey_common import digit_hierarchy, out_dir, per_class_indices, write_json, write_text  # noqa: E402
+from sparsey_common import (DIGIT_READOUT, digit_hierarchy, out_dir, per_class_indices,  # noqa: E402
+                            write_json, write_text)
 
 
 def main() -> None:
@@ -31,7 +32,7 @@ def main() -> None:
     y = np.concatenate([digits.train_labels, digits.test_labels])
     train = per_class_indices(y, 120)
     test = np.setdiff1d(np.arange(len(y)), train)
-    clf = SparseyClassifier(digit_hierarchy((8, 8), seed=0), n_classes=10)
+    clf = SparseyClassifier(digit_hierarchy((8, 8), seed=0), n_classes=10, **DIGIT_READOUT)
     stored = []
     for item, label in zip(x[train], y[train]):
         code, _ = clf.code(item, learn=True)

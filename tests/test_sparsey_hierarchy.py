@@ -77,6 +77,30 @@ def test_readout_and_classifier_learn_in_one_trial():
     assert G.min() > 0.8
 
 
+def test_readout_prior_and_binary_reading():
+    """Test code {0, 2}. Class 0 had cell 0 in all 10 items and never cell 2; class 1 had
+    each cell once in 10 items. Laplace (α = 1) favours class 0: log(11/12) + log(1/12)
+    = -2.57 against 2·log(2/12) = -3.58; α = 0.01 lets the never-seen cell veto class 0:
+    log(10.01/10.02) + log(0.01/10.02) = -6.91 against 2·log(1.01/10.02) = -4.59; the
+    binary reading gives class 0 V = 1/2 and class 1 V = 2/2."""
+    readouts = {"laplace": ClassReadout(3, 2), "small prior": ClassReadout(3, 2, prior=0.01),
+                "binary": ClassReadout(3, 2, score="binary")}
+    for r in readouts.values():
+        for k in range(10):
+            r.learn(np.array([1, 0, 0]), 0)
+            r.learn(np.array([int(k == 0), 0, int(k == 1)]), 1)
+    code = np.array([1, 0, 1])
+    np.testing.assert_allclose(readouts["laplace"].scores(code),
+                               [np.log(11 / 12) + np.log(1 / 12), 2 * np.log(2 / 12)], rtol=1e-12)
+    np.testing.assert_allclose(readouts["small prior"].scores(code),
+                               [np.log(10.01 / 10.02) + np.log(0.01 / 10.02), 2 * np.log(1.01 / 10.02)], rtol=1e-12)
+    np.testing.assert_allclose(readouts["binary"].scores(code), [0.5, 1.0])
+    assert [r.predict(code) for r in readouts.values()] == [0, 1, 1]
+    np.testing.assert_array_equal(readouts["laplace"].reading("binary").scores(code), [0.5, 1.0])
+    with pytest.raises(ModelError, match="prior"):
+        ClassReadout(3, 2, prior=0.0)
+
+
 def test_mnist_transform_and_noise():
     img = np.zeros((2, 28, 28), dtype=np.uint8)
     img[:, 4:24, 10:16] = 255   # a thick vertical stroke

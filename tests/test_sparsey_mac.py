@@ -125,7 +125,10 @@ def test_same_seed_same_codes():
 
 @pytest.mark.parametrize("kwargs, field", [({"K": 0}, "K"), ({"sigmoid": "tanh"}, "sigmoid"),
                                            ({"g_floor": 1.0}, "g_floor"), ({"pi_min": 5, "pi_max": 2}, "pi_min"),
-                                           ({"freeze_fraction": 0.0}, "freeze_fraction")])
+                                           ({"freeze_fraction": 0.0}, "freeze_fraction"),
+                                           ({"weights": "analog"}, "weights"),
+                                           ({"decay_weights": (100, 50, 20)}, "decay_weights"),
+                                           ({"decay_ages": ((30, 20, 10),)}, "decay_ages")])
 def test_bad_parameters_name_the_field(kwargs, field):
     with pytest.raises(ModelError, match=field):
         MacParams(**kwargs)
@@ -147,3 +150,70 @@ def test_tabulated_support_matches_closed_form_with_cutoffs():
         s = kept / 10
         s = 0.0 if s < 0.3 else (1.0 if s >= 0.8 else s)
         assert V.max() == pytest.approx(s ** 10.0, rel=1e-12)
+
+
+SHORT_TABLE = {"weights": "graded", "decay_ages": ((3, 5, 7), (6, 9, 12))}
+
+
+def _stored_weights(mac, lines, code):
+    """Graded weights from ``lines`` onto the cells of ``code`` (lines × Q)."""
+    return mac.weights[np.ix_(lines, code.cells(mac.params.K))]
+
+
+def test_graded_weights_decay_along_the_table():
+    """A synapse used once holds 127/120/50 for ages < 3/5/7 learning steps, then 0
+    (ages 1..8 here: the first reading is one step after the learning step)."""
+    mac = Macrocolumn(MacParams(Q=2, K=4, **SHORT_TABLE), n_u=40, seed=0)
+    code = mac.learn([0, 1])
+    seen = []
+    for step in range(8):
+        seen.append(np.unique(_stored_weights(mac, [0, 1], code)).tolist())
+        mac.learn([10 + 2 * step, 11 + 2 * step])  # unrelated lines: only the clock moves
+    assert seen == [[127], [127], [120], [120], [50], [50], [0], [0]]
+
+
+def test_graded_recoincidence_stiffens_then_makes_permanent():
+    mac = Macrocolumn(MacParams(Q=1, K=1, **SHORT_TABLE), n_u=40, seed=0)
+    mac.learn([0])                     # K=1: every item reaches the same cell
+    mac.learn([0])                     # re-coincidence at age 1 < 3: stiffness 1
+    for step in range(6):
+        assert mac.weights[0, 0] == (127 if step < 5 else 120)  # ages 1..6; stiffness 0 would drop at 3
+        mac.learn([10 + step])
+    mac.learn([0])                     # age 7, not < 6: no promotion, weight back to 127
+    mac.learn([0])                     # age 1 < 6: stiffness 2 = permanent
+    for step in range(20):
+        mac.learn([20 + step])
+    assert mac.weights[0, 0] == 127
+
+
+def test_graded_support_is_normalised_by_127():
+    """V = (u / (n·127))^λ: two lines at 120 and one at 127 give ((2·120 + 127)/381)^λ."""
+    p = MacParams(Q=2, K=4, lambda_U=3.0, decay_ages=((2, 5, 9), (4, 8, 12)), weights="graded")
+    mac = Macrocolumn(p, n_u=40, seed=0)
+    mac.learn([0, 1])
+    mac.learn([20, 21])
+    mac.learn([2])                      # line 2 only: fresh weights, possibly onto other cells
+    V = mac.recognise([0, 1]).V         # lines 0, 1 are 2 steps old: weight 120
+    assert V.max() == pytest.approx((120 / 127) ** 3, rel=1e-12)
+
+
+def test_graded_freezing_makes_weights_permanent():
+    mac = Macrocolumn(MacParams(Q=2, K=4, freeze_fraction=0.05, **SHORT_TABLE), n_u=40, seed=0)
+    code = mac.learn(range(4))          # 4·2 of 40·8 weights = 2.5 %: not yet frozen
+    mac.learn(range(4, 8))              # 5 %: frozen, its non-zero weights permanent
+    for step in range(10):
+        mac.learn([20 + step])
+    assert (_stored_weights(mac, [0, 1, 2, 3], code) == 127).all()
+
+
+def test_sparseycore_table_equals_binary_before_the_first_threshold():
+    """Below age 2000 every SparseyCore weight is 127: graded and binary macs choose the
+    same codes and V (the table only matters for runs longer than 2000 learning steps)."""
+    rng = np.random.default_rng(4)
+    items = [rng.choice(30, size=4, replace=False) for _ in range(60)]
+    runs = {}
+    for mode in ("binary", "graded"):
+        mac = Macrocolumn(MacParams(Q=4, K=4, lambda_U=10.0, weights=mode), n_u=30, seed=9)
+        runs[mode] = [mac.learn(u).winners for u in items] + [mac.recognise(u).V for u in items[:10]]
+    for a, b in zip(runs["binary"], runs["graded"]):
+        np.testing.assert_array_equal(a, b)

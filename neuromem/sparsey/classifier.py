@@ -31,17 +31,17 @@ from .readout import ClassReadout
 
 
 class SparseyClassifier:
-    """A :class:`Hierarchy` plus :class:`ClassReadout` on the codes of ``readout_levels``
-    (default: the top level)."""
+    """A :class:`Hierarchy` plus :class:`ClassReadout` (``score``, ``prior``) on the codes
+    of ``readout_levels`` (default: the top level)."""
 
     def __init__(self, hierarchy: Hierarchy, n_classes: int, readout_levels: Sequence[int] | None = None,
-                 score: str = "log") -> None:
+                 score: str = "log", prior: float = 1.0) -> None:
         n_levels = len(hierarchy.grids)
         self.levels = [n_levels - 1] if readout_levels is None else [int(x) % n_levels for x in readout_levels]
         if not self.levels:
             raise ModelError("SparseyClassifier.readout_levels: name at least one level")
         self.hierarchy = hierarchy
-        self.readout = ClassReadout(sum(hierarchy.grids[x].n_cells for x in self.levels), n_classes, score)
+        self.readout = ClassReadout(sum(hierarchy.grids[x].n_cells for x in self.levels), n_classes, score, prior)
         self.learn_seconds = 0.0
 
     def code(self, item: np.ndarray, learn: bool) -> tuple[np.ndarray, float]:

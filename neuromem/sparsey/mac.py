@@ -84,7 +84,8 @@ class Macrocolumn:
 
     @property
     def weights(self) -> np.ndarray:
-        """Binary U weights (n_u × Q·K, uint8; a view)."""
+        """U weights (n_u × Q·K, uint8): binary (a view) or, with graded weights, their
+        values 0..127 now (a copy)."""
         return self.grid.weights("U")[0]
 
     def _step(self, u, d, learn: bool, sample: bool | None = None) -> Code:

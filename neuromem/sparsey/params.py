@@ -22,6 +22,15 @@ The CSA, per mac (reference ``shared/reference/sparsey.md`` §4.2):
 * win probability in each CM ``ρ(i) = μ(i) / Σ_CM μ``, one winner sampled per CM
   when learning, the max-V cell (ties at random) when recognising.
 
+Weights are binary latch-once (``weights="binary"``, Sparsey_Alt and the papers,
+w_max = 1) or SparseyCore's graded weights (``weights="graded"``, w_max = 127): a
+synapse keeps the learning step of its last pre-post coincidence and a stiffness;
+its weight is ``decay_weights[t]`` (127/120/50) while its age (learning steps since
+that coincidence) is below ``decay_ages[stiffness][t]`` (2000/3000/4000 at stiffness
+0, 4000/6000/8000 at stiffness 1) and 0 after; a re-coincidence before the first
+threshold raises the stiffness, and stiffness ``len(decay_ages)`` (2) is permanent
+(127, no decay). A bundle that freezes makes its non-zero weights permanent.
+
 Example
 -------
 >>> from neuromem.sparsey.params import MacParams
@@ -40,6 +49,9 @@ import numpy as np
 from ..errors import ModelError
 
 SIGMOID_FORMS = ("reference", "published")
+WEIGHT_MODES = ("binary", "graded")
+#: SparseyCore's maximum (and permanent) graded weight.
+GRADED_W_MAX = 127
 
 #: λ and φ that make the "published" form equal Sparsey_Alt's V→μ curve.
 SPARSEY_ALT_SIGMOID = {"sigmoid": "published", "sigmoid_lambda": 32.0,
@@ -64,6 +76,11 @@ class MacParams:
                       U inputs lies in [pi_min, pi_max] (pi_max ``None``: no bound).
     freeze_fraction   an afferent bundle (one mac, one input type) stops learning once
                       this fraction of its weights is set; ``None``: never freezes.
+    weights           ``"binary"`` (latch-once) or ``"graded"`` (SparseyCore's decay and
+                      permanence table; see the module doc).
+    decay_ages        graded weights: per stiffness below permanence, the ages (learning
+                      steps) up to which each of ``decay_weights`` holds.
+    decay_weights     graded weights: the weight values (≤ 127) of the table's steps.
     """
 
     Q: int = 5
@@ -83,6 +100,9 @@ class MacParams:
     pi_min: int = 1
     pi_max: int | None = None
     freeze_fraction: float | None = None
+    weights: str = "binary"
+    decay_ages: tuple[tuple[int, ...], ...] = ((2000, 3000, 4000), (4000, 6000, 8000))
+    decay_weights: tuple[int, ...] = (127, 120, 50)
 
     def __post_init__(self) -> None:
         for name in ("Q", "K"):
@@ -106,6 +126,24 @@ class MacParams:
         if self.freeze_fraction is not None and not 0.0 < self.freeze_fraction <= 1.0:
             raise ModelError("MacParams.freeze_fraction: expected a fraction in (0, 1] or None, "
                              f"got {self.freeze_fraction!r}")
+        if self.weights not in WEIGHT_MODES:
+            raise ModelError(f"MacParams.weights: {self.weights!r} is not one of {WEIGHT_MODES}")
+        self._check_decay_table()
+
+    def _check_decay_table(self) -> None:
+        n = len(self.decay_weights)
+        if n < 1 or self.decay_weights[0] != GRADED_W_MAX or not all(0 < w <= GRADED_W_MAX for w in self.decay_weights):
+            raise ModelError(f"MacParams.decay_weights: expected {GRADED_W_MAX} (a fresh or permanent weight) "
+                             f"then values in 1..{GRADED_W_MAX}, got {self.decay_weights!r}")
+        if len(self.decay_ages) < 1 or any(len(row) != n or list(row) != sorted(set(row)) or row[0] < 1
+                                           for row in self.decay_ages):
+            raise ModelError(f"MacParams.decay_ages: expected rows of {n} increasing positive ages "
+                             f"(one per decay_weights value), got {self.decay_ages!r}")
+
+    @property
+    def w_max(self) -> int:
+        """Largest weight: 1 for binary weights, 127 for graded ones."""
+        return GRADED_W_MAX if self.weights == "graded" else 1
 
     @property
     def n_cells(self) -> int:
