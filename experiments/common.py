@@ -9,7 +9,7 @@ from __future__ import annotations
 import platform
 from pathlib import Path
 
-from neuromem.astro.results_io import write_text
+from neuromem.hdf5 import write_text_atomically as write_text
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -25,4 +25,4 @@ def write_summary(path: Path, title: str, command: str, body: str) -> None:
     """Markdown summary (written atomically) with the command that produced it and the machine."""
     text = (f"# {title}\n\nProduced by `{command}` on {platform.machine()} / Python "
             f"{platform.python_version()}.\n\n{body.strip()}\n")
-    write_text(str(path), text)
+    write_text(path, text)

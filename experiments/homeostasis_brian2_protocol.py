@@ -34,6 +34,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from neuromem.homeostasis.homeostatic_synapse import HomeostaticSynapse  # noqa: E402
 from neuromem.homeostasis.store import atomic_h5  # noqa: E402
 from neuromem.homeostasis.bench import LIFParameters, SpikingBench  # noqa: E402
+from neuromem.plotting import save_figure  # noqa: E402
+from common import write_text  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "experiments" / "results" / "homeostasis_brian2_protocol"
 PHASES_HZ = (25.0, 50.0, 0.0, 35.0, 0.0)
@@ -203,11 +205,9 @@ def main() -> None:
     axes[1].set_xlabel("time (s); input 25 / 50 / 0 / 35 / 0 Hz, 10 s each")
     axes[1].legend()
     fig.tight_layout()
-    fig.savefig(OUT / "protocol.png", dpi=110)
-    plt.close(fig)
+    save_figure(fig, OUT / "protocol.png", dpi=110)
     text = "\n".join(lines)
-    (OUT / "brian2_protocol.md.tmp").write_text(text)
-    (OUT / "brian2_protocol.md.tmp").replace(OUT / "brian2_protocol.md")
+    write_text(OUT / "brian2_protocol.md", text)
     print(text)
 
 

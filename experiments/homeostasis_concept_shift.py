@@ -30,6 +30,8 @@ from neuromem.datasets import load_digits, load_idx_folder  # noqa: E402
 from neuromem.homeostasis import ConstantShift  # noqa: E402
 from neuromem.homeostasis.store import file_attrs, load_runs  # noqa: E402
 from neuromem.homeostasis.sweep import run_sweep, summarise  # noqa: E402
+from neuromem.plotting import save_figure  # noqa: E402
+from common import write_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "experiments" / "results" / "homeostasis_concept_shift"
@@ -68,8 +70,7 @@ def plot(dataset: str, runs: dict, epochs: int) -> None:
     axes[2].set_ylabel("validation accuracy (mean over seeds)")
     axes[2].legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(OUT / f"{dataset}_accuracy.png", dpi=110)
-    plt.close(fig)
+    save_figure(fig, OUT / f"{dataset}_accuracy.png", dpi=110)
 
     fig, axes = plt.subplots(1, len(SWAPS), figsize=(18, 3.6), sharey=True)
     for ax, s in zip(axes, SWAPS):
@@ -83,8 +84,7 @@ def plot(dataset: str, runs: dict, epochs: int) -> None:
     axes[0].set_ylabel("learning rate η")
     axes[0].legend()
     fig.tight_layout()
-    fig.savefig(OUT / f"{dataset}_eta.png", dpi=110)
-    plt.close(fig)
+    save_figure(fig, OUT / f"{dataset}_eta.png", dpi=110)
 
 
 def section(dataset: str, path: Path) -> str:
@@ -146,9 +146,7 @@ def report() -> None:
         if path.exists():
             parts.append(section(dataset, path))
     text = "\n".join(parts)
-    tmp = OUT / "concept_shift.md.tmp"
-    tmp.write_text(text)
-    tmp.replace(OUT / "concept_shift.md")
+    write_text(OUT / "concept_shift.md", text)
     print(text)
 
 

@@ -31,6 +31,8 @@ from neuromem.datasets import load_digits, load_idx_folder  # noqa: E402
 from neuromem.homeostasis.diehl_cook import DiehlCookNetwork  # noqa: E402
 from neuromem.homeostasis.store import atomic_h5  # noqa: E402
 from neuromem.homeostasis.threshold import DiehlCookThreshold  # noqa: E402
+from neuromem.plotting import save_figure  # noqa: E402
+from common import write_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "experiments" / "results" / "homeostasis_diehl_cook"
@@ -65,8 +67,7 @@ def fields_figure(dataset: str, result: dict, shape: tuple[int, int]) -> None:
             ax.set_title(str(result["labels"][k]), fontsize=6)
     fig.suptitle(f"{dataset}: input weights per excitatory cell (title: assigned label)", fontsize=8)
     fig.tight_layout()
-    fig.savefig(OUT / f"{dataset}_fields.png", dpi=100)
-    plt.close(fig)
+    save_figure(fig, OUT / f"{dataset}_fields.png", dpi=100)
 
 
 def section(path: Path) -> str:
@@ -132,8 +133,7 @@ def main() -> None:
              "intensity-raising loop. Synaptic delays of the original are not modelled.", ""]
     parts += [section(OUT / f"{d}.h5") for d in ("digits", "mnist") if (OUT / f"{d}.h5").exists()]
     text = "\n".join(parts)
-    (OUT / "diehl_cook.md.tmp").write_text(text)
-    (OUT / "diehl_cook.md.tmp").replace(OUT / "diehl_cook.md")
+    write_text(OUT / "diehl_cook.md", text)
     print(text)
 
 

@@ -35,6 +35,8 @@ from neuromem.homeostasis.concept_shift import LabelMap, swap_counts  # noqa: E4
 from neuromem.homeostasis.need_spiking import (ClassifierConstants, ClassNeed, PresentationTiming,  # noqa: E402
                                                build_classifier)
 from neuromem.homeostasis.store import atomic_h5  # noqa: E402
+from neuromem.plotting import save_figure  # noqa: E402
+from common import write_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "experiments" / "results" / "homeostasis_need_spiking"
@@ -91,8 +93,7 @@ def figures(f: h5py.File, swap_rates: list[int]) -> None:
                ylim=(0, 1))
         ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(OUT / "accuracy.png", dpi=100)
-    plt.close(fig)
+    save_figure(fig, OUT / "accuracy.png", dpi=100)
     fig, axes = plt.subplots(1, len(swap_rates), figsize=(4.5 * len(swap_rates), 3.0), squeeze=False)
     for ax, k in zip(axes[0], swap_rates):
         g = f[f"swaps_{k}/need/seed_0"]
@@ -103,8 +104,7 @@ def figures(f: h5py.File, swap_rates: list[int]) -> None:
         ax.set(title=f"need gain, seed 0, {k} swaps / epoch", xlabel="presentation", ylabel="STDP gain")
         ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(OUT / "gains.png", dpi=100)
-    plt.close(fig)
+    save_figure(fig, OUT / "gains.png", dpi=100)
 
 
 def summary(f: h5py.File, swap_rates: list[int]) -> str:
@@ -198,8 +198,7 @@ def main() -> None:
         swap_rates = sorted(int(name.removeprefix("swaps_")) for name in f)
         figures(f, swap_rates)
         text = summary(f, swap_rates)
-    (OUT / "need_spiking.md.tmp").write_text(text)
-    (OUT / "need_spiking.md.tmp").replace(OUT / "need_spiking.md")
+    write_text(OUT / "need_spiking.md", text)
     print(text)
 
 

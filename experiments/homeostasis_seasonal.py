@@ -28,6 +28,8 @@ from neuromem.datasets import load_digits, load_idx_folder  # noqa: E402
 from neuromem.homeostasis import SeasonalShift  # noqa: E402
 from neuromem.homeostasis.store import file_attrs, load_runs  # noqa: E402
 from neuromem.homeostasis.sweep import run_sweep  # noqa: E402
+from neuromem.plotting import save_figure  # noqa: E402
+from common import write_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "experiments" / "results" / "homeostasis_seasonal"
@@ -78,8 +80,7 @@ def section(dataset: str, path: Path) -> str:
     axes[0].legend()
     axes[1].legend()
     fig.tight_layout()
-    fig.savefig(OUT / f"{dataset}_seasonal.png", dpi=110)
-    plt.close(fig)
+    save_figure(fig, OUT / f"{dataset}_seasonal.png", dpi=110)
     lines += ["", f"![seasonal]({dataset}_seasonal.png)", ""]
     return "\n".join(lines)
 
@@ -91,9 +92,7 @@ def report() -> None:
     parts += [section(d, OUT / f"runs_{d}.h5") for d in ("digits", "mnist", "fashion")
               if (OUT / f"runs_{d}.h5").exists()]
     text = "\n".join(parts)
-    tmp = OUT / "seasonal.md.tmp"
-    tmp.write_text(text)
-    tmp.replace(OUT / "seasonal.md")
+    write_text(OUT / "seasonal.md", text)
     print(text)
 
 

@@ -30,6 +30,8 @@ from neuromem.homeostasis.engine_hooks import SynapticScalingHook  # noqa: E402
 from neuromem.homeostasis.scaling import SynapticScaling  # noqa: E402
 from neuromem.homeostasis.store import atomic_h5  # noqa: E402
 from neuromem.homeostasis.bench import LIFParameters, SpikingBench  # noqa: E402
+from neuromem.plotting import save_figure  # noqa: E402
+from common import write_text  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "experiments" / "results" / "homeostasis_synaptic_scaling"
 CELL = LIFParameters(tau_m=20.0, v_rest=0.0, v_thresh=15.0, v_reset=0.0, tau_refrac=2.0)
@@ -118,11 +120,9 @@ def main() -> None:
     axes[1].set_ylabel("scale s")
     axes[1].set_xlabel("time (s)")
     fig.tight_layout()
-    fig.savefig(OUT / "scaling.png", dpi=110)
-    plt.close(fig)
+    save_figure(fig, OUT / "scaling.png", dpi=110)
     text = "\n".join(lines)
-    (OUT / "synaptic_scaling.md.tmp").write_text(text)
-    (OUT / "synaptic_scaling.md.tmp").replace(OUT / "synaptic_scaling.md")
+    write_text(OUT / "synaptic_scaling.md", text)
     print(text)
 
 

@@ -1,5 +1,5 @@
-"""Shared bits of the Sparsey experiment scripts: output folders, atomic text/JSON
-writing, and the hierarchy used for digit classification."""
+"""Shared bits of the Sparsey experiment scripts: output folders, atomic JSON writing,
+and the hierarchy used for digit classification."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from neuromem.hdf5 import atomic_output
+from common import results_dir, write_text
 from neuromem.sparsey import SPARSEY_ALT_SIGMOID, Hierarchy, LevelSpec, MacParams
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,15 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def out_dir(name: str) -> Path:
     """``experiments/results/sparsey_<name>/``, created if missing."""
-    folder = ROOT / "experiments" / "results" / f"sparsey_{name}"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write ``text`` atomically."""
-    with atomic_output(path) as tmp:
-        Path(tmp).write_text(text)
+    return results_dir("sparsey", name)
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -138,6 +138,13 @@ def atomic_output(path: str | PathLike[str]) -> Iterator[str]:
             os.remove(tmp_name)
 
 
+def write_text_atomically(path: str | PathLike[str], text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` through :func:`atomic_output`: the file is
+    either complete or absent."""
+    with atomic_output(path) as tmp:
+        Path(tmp).write_text(text, encoding="utf-8")
+
+
 def _write_root(h5: h5py.File) -> None:
     h5.attrs["format"] = FORMAT_NAME
     h5.attrs["schema_version"] = SCHEMA_VERSION

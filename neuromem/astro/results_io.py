@@ -64,11 +64,3 @@ def li_rinzel_results(run: LiRinzelRun, dt: float, duration: float, seed: int = 
     return Results(pops, dt=dt, duration=duration, seed=seed, backend="neuromem.astro",
                    provenance=provenance or {})
 
-
-def write_text(path: str, text: str) -> None:
-    """Write a text file atomically (temporary file + rename)."""
-    from ..hdf5 import atomic_output
-
-    with atomic_output(path) as tmp:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)

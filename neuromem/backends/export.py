@@ -55,6 +55,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..errors import ModelError
+from ..hdf5 import write_text_atomically
 from ..network import Network
 from .fitcheck import Profile, default_profile, load_profile
 from .nest_native import NEST_MODELS
@@ -87,9 +88,9 @@ def export_script(network: Network, target: str, out_dir: str | os.PathLike[str]
     for proj in plan.projections:
         lines += _projection_lines(proj, out)
     lines += _footer(plan)
-    _write_text(out / "plan.json", json.dumps(plan_summary(plan, profile), indent=1))
+    write_text_atomically(out / "plan.json", json.dumps(plan_summary(plan, profile), indent=1))
     script = out / "run.py"
-    _write_text(script, "\n".join(lines) + "\n")
+    write_text_atomically(script, "\n".join(lines) + "\n")
     return script
 
 
@@ -294,7 +295,7 @@ def save_results(sim: Any, folder: str | os.PathLike[str], populations: dict[str
                   f"({sim.num_processes()} process): every process simulated the whole network")
         results.save(path)
         if extra:
-            _write_text(folder / "mapping.json", json.dumps(extra["mapping"], indent=1))
+            write_text_atomically(folder / "mapping.json", json.dumps(extra["mapping"], indent=1))
             print("mapping: " + ", ".join(f"{k} {v}" for k, v in extra["mapping"].items()))
         print(f"rank 0 of {size} wrote {path}")
     return path
@@ -327,11 +328,6 @@ def _save_npy(out: Path, name: str, array: np.ndarray) -> None:
     np.save(tmp, array)
     os.replace(tmp, out / "data" / name)
 
-
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _export_nir(network: Network, args: argparse.Namespace, seed: int) -> int:
